@@ -1,0 +1,54 @@
+package io.jenkins.plugins.openaikeys.core.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RetryPolicyTest {
+
+    private final RetryPolicy noJitter =
+            new RetryPolicy(6, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(60), () -> 1.0);
+
+    @Test
+    void backsOffExponentiallyUpToTheCap() {
+        assertThat(noJitter.nextDelay(1, Duration.ZERO, Optional.empty())).contains(Duration.ofMillis(500));
+        assertThat(noJitter.nextDelay(2, Duration.ZERO, Optional.empty())).contains(Duration.ofSeconds(1));
+        assertThat(noJitter.nextDelay(3, Duration.ZERO, Optional.empty())).contains(Duration.ofSeconds(2));
+        assertThat(noJitter.nextDelay(5, Duration.ZERO, Optional.empty())).contains(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void jitterStaysWithinAQuarterBelow() {
+        RetryPolicy lowJitter = new RetryPolicy(6, Duration.ofMillis(1000), Duration.ofSeconds(8),
+                Duration.ofSeconds(60), () -> 0.0);
+        assertThat(lowJitter.nextDelay(1, Duration.ZERO, Optional.empty())).contains(Duration.ofMillis(750));
+    }
+
+    @Test
+    void serverHintWinsAndIsCappedByTheBudget() {
+        assertThat(noJitter.nextDelay(1, Duration.ZERO, Optional.of(Duration.ofSeconds(20))))
+                .contains(Duration.ofSeconds(20));
+        assertThat(noJitter.nextDelay(1, Duration.ZERO, Optional.of(Duration.ofSeconds(90)))).contains(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void givesUpAfterMaxAttemptsOrBudget() {
+        assertThat(noJitter.nextDelay(6, Duration.ZERO, Optional.empty())).isEmpty();
+        assertThat(noJitter.nextDelay(1, Duration.ofSeconds(59), Optional.of(Duration.ofSeconds(2)))).isEmpty();
+        assertThat(RetryPolicy.NONE.nextDelay(1, Duration.ZERO, Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void retryableStatuses() {
+        assertThat(RetryPolicy.isRetryableStatus(429)).isTrue();
+        assertThat(RetryPolicy.isRetryableStatus(503)).isTrue();
+        assertThat(RetryPolicy.isRetryableStatus(408)).isTrue();
+        assertThat(RetryPolicy.isRetryableStatus(409)).isTrue();
+        assertThat(RetryPolicy.isRetryableStatus(400)).isFalse();
+        assertThat(RetryPolicy.isRetryableStatus(401)).isFalse();
+        assertThat(RetryPolicy.isRetryableStatus(404)).isFalse();
+    }
+}
