@@ -1,0 +1,20 @@
+package io.jenkins.plugins.openaikeys.core.broker;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Short ways to build roles in tests. */
+final class Roles {
+
+    private Roles() {
+    }
+
+    static Role adminApi(String name, String org, String project, Duration ttl, Duration maxTtl,
+                         String... allowedJobs) {
+        return new Role(name, org, project, null, ttl, maxTtl, null, null, List.of(allowedJobs));
+    }
+
+    static Role engine(String name, String org, String engineRole, Duration ttl, Duration maxTtl) {
+        return new Role(name, org, null, engineRole, ttl, maxTtl, null, null, List.of());
+    }
+}
