@@ -44,9 +44,7 @@ final class CallExecutor {
                 }
                 Optional<Duration> delay = backoff.next(attempts, start, null);
                 if (delay.isEmpty()) {
-                    OpenAiException failure = errors.unreachable(call, e, attempts);
-                    LOGGER.log(Level.WARNING, "{0}", failure.getMessage());
-                    throw failure;
+                    throw logged(errors.unreachable(call, e, attempts));
                 }
                 LOGGER.log(Level.FINE, "OpenAI {0} failed ({1}) on attempt {2}, retrying in {3} ms",
                         new Object[] {call.describe(), e.getClass().getSimpleName(), attempts, delay.get().toMillis()});
@@ -62,9 +60,7 @@ final class CallExecutor {
             Optional<Duration> delay = errors.isRetryable(r) ? backoff.next(attempts, start, r) : Optional.empty();
             if (delay.isEmpty()) {
                 OpenAiException failure = errors.fromResponse(call, r, attempts, backoff.since(start));
-                LOGGER.log(Level.WARNING, "OpenAI {0} answered {1} (x-request-id {2}): {3}",
-                        new Object[] {call.describe(), r.status(), r.requestId(), failure.getMessage()});
-                throw failure;
+                throw logged(failure);
             }
             LOGGER.log(Level.FINE, "OpenAI {0} answered {1} (x-request-id {2}) on attempt {3}, retrying in {4} ms",
                     new Object[] {call.describe(), r.status(), r.requestId(), attempts, delay.get().toMillis()});
@@ -72,6 +68,7 @@ final class CallExecutor {
         }
     }
 
+    /** The message already names the call, the status and the x-request-id. */
     private static OpenAiException logged(OpenAiException failure) {
         LOGGER.log(Level.WARNING, "{0}", failure.getMessage());
         return failure;

@@ -84,8 +84,8 @@ final class OpenAiErrors {
                     + seconds(elapsed) + " s over " + attempts + " attempt" + (attempts == 1 ? "" : "s") + " " + d
                     + ", retry later or mint fewer keys at once.";
         } else if (s >= 500) {
-            message = "OpenAI failed " + call.describe() + " with " + s + onAttempts(attempts) + " over "
-                    + seconds(elapsed) + " s " + d + ": OpenAI is having trouble, retry later.";
+            message = "OpenAI failed " + call.describe() + " with " + s + onAttempts(attempts)
+                    + (attempts > 1 ? " over " + seconds(elapsed) + " s " : " ") + d + ": OpenAI is having trouble, retry later.";
         } else if (s == 408 || s == 409) {
             message = "OpenAI answered " + s + " to " + call.describe() + onAttempts(attempts) + " " + d
                     + ": retry later.";

@@ -11,7 +11,7 @@ final class SafeText {
 
     static final int MAX = 200;
 
-    private static final Pattern KEY_LIKE = Pattern.compile("\\bsk-[A-Za-z0-9_\\-*.]*");
+    private static final Pattern KEY_LIKE = Pattern.compile("\\bsk-[A-Za-z0-9_\\-*]*(\\.\\.\\.[A-Za-z0-9]+)?");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+\\S+");
 
     private SafeText() {

@@ -90,8 +90,8 @@ final class ServiceAccountCreator {
             if (delay.isEmpty()) {
                 OpenAiException failure = io != null ? errors.unreachable(call, io, attempts)
                         : errors.fromResponse(call, r, attempts, backoff.since(start));
-                LOGGER.log(Level.WARNING, "Creating service account {0} in project {1} failed (x-request-id {2}): {3}",
-                        new Object[] {name, projectId, r == null ? null : r.requestId(), failure.getMessage()});
+                LOGGER.log(Level.WARNING, "Creating service account {0} failed: {1}",
+                        new Object[] {name, failure.getMessage()});
                 throw failure;
             }
             LOGGER.log(Level.FINE, "Creating service account {0} in project {1} failed ({2}, x-request-id {3}), "

@@ -130,7 +130,7 @@ final class FakeDispatcher extends Dispatcher {
     private Reply process(RecordedRequest request, Endpoint endpoint, List<String> segments, HttpUrl url,
                           String method, String path) {
         if (endpoint == null) {
-            return Reply.invalidRequest(404, "Invalid URL (" + method + " /v1" + path + ")");
+            return Reply.invalidRequest(404, "Invalid URL (" + method + " " + request.getRequestUrl().encodedPath() + ")");
         }
         String auth = request.getHeader("Authorization");
         if (auth == null || !auth.startsWith("Bearer ") || auth.substring(7).isBlank()) {
