@@ -99,7 +99,8 @@ final class OpenAiErrors {
     OpenAiException unreachable(ApiCall call, IOException e, int attempts) {
         String reason = e instanceof SocketTimeoutException ? "timed out"
                 : SafeText.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        return new OpenAiException("OpenAI at " + host + " could not be reached for " + call.describe() + " ("
+        String what = Outcomes.surelyNotSent(e) ? " could not be reached for " : " did not answer ";
+        return new OpenAiException("OpenAI at " + host + what + call.describe() + " ("
                 + reason + ")" + onAttempts(attempts) + ": check the network, the proxy and the base URL " + baseUrl
                 + " from the Jenkins controller.", 0, null, null, null, true, e);
     }

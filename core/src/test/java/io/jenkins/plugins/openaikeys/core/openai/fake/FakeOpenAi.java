@@ -141,6 +141,11 @@ public final class FakeOpenAi implements AutoCloseable {
         return state.allLiveServiceAccounts();
     }
 
+    /** Every service account ever created, deleted ones included: e.g. to check no key value leaked. */
+    public List<FakeServiceAccount> everyServiceAccount() {
+        return state.everyServiceAccount();
+    }
+
     public List<FakeAdminKey> liveAdminKeys(String organizationId) {
         return state.liveAdminKeys(organizationId);
     }

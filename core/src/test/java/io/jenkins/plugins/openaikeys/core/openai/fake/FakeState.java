@@ -143,6 +143,11 @@ final class FakeState {
         return accounts.values().stream().filter(a -> !isDeleted(a.id())).toList();
     }
 
+    /** Every account ever created, deleted ones included. */
+    synchronized List<FakeServiceAccount> everyServiceAccount() {
+        return List.copyOf(accounts.values());
+    }
+
     synchronized boolean isDeleted(String id) {
         return deleted.containsKey(id);
     }
