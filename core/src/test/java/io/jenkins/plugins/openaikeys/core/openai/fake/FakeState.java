@@ -3,7 +3,6 @@ package io.jenkins.plugins.openaikeys.core.openai.fake;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,15 +157,6 @@ final class FakeState {
                 .filter(a -> a.keyValue().reveal().equals(value) && !isDeleted(a.id())
                         && !projects.get(a.projectId()).archived())
                 .findFirst();
-    }
-
-    /** Whether any service-account key (live or not) has this value: a project key, not an admin key. */
-    synchronized boolean isProjectKey(String value) {
-        return accounts.values().stream().anyMatch(a -> a.keyValue().reveal().equals(value));
-    }
-
-    synchronized List<FakeProjectRecord> projects() {
-        return new ArrayList<>(projects.values());
     }
 
     private void requireOrganization(String orgId) {
