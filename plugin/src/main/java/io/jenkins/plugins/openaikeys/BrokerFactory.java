@@ -49,6 +49,15 @@ final class BrokerFactory {
 
     /** @throws BrokerException one sentence when the plugin is not configured enough to mint */
     Built build(long generation) {
+        try {
+            return buildUnchecked(generation);
+        } catch (IllegalArgumentException e) {
+            // core validates its arguments with one-sentence IllegalArgumentExceptions
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    private Built buildUnchecked(long generation) {
         VaultClient vault = vaultClient();
         ServiceAccountNames names = names();
         Map<String, KeySource> sources = new LinkedHashMap<>();
