@@ -101,17 +101,23 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
             return;
         }
 
-        String plain = key.value().reveal();
-        SecretMask mask = SecretMask.of(List.of(plain));
-        KeyEnvironment environment = new KeyEnvironment(var, Secret.fromString(plain),
-                KeyVariables.publicValues(var, key.keyId(), key.projectId(), key.serviceAccountId()));
-        MaskingLogFilter filter = new MaskingLogFilter(mask, run.getCharset());
-        context.newBodyInvoker()
-                .withContexts(
-                        EnvironmentExpander.merge(context.get(EnvironmentExpander.class), environment),
-                        BodyInvoker.mergeConsoleLogFilters(context.get(ConsoleLogFilter.class), filter))
-                .withCallback(new Callback(handle, handleId, keyId, mask))
-                .start();
+        try {
+            String plain = key.value().reveal();
+            SecretMask mask = SecretMask.of(List.of(plain));
+            KeyEnvironment environment = new KeyEnvironment(var, Secret.fromString(plain),
+                    KeyVariables.publicValues(var, key.keyId(), key.projectId(), key.serviceAccountId()));
+            MaskingLogFilter filter = new MaskingLogFilter(mask, run.getCharset());
+            context.newBodyInvoker()
+                    .withContexts(
+                            EnvironmentExpander.merge(context.get(EnvironmentExpander.class), environment),
+                            BodyInvoker.mergeConsoleLogFilters(context.get(ConsoleLogFilter.class), filter))
+                    .withCallback(new Callback(handle, handleId, keyId, mask))
+                    .start();
+        } catch (RuntimeException e) {
+            // The body never started, so no callback will revoke: do it before reporting the error.
+            KeyService.revoke(handle, handleId, keyId, listener);
+            throw e;
+        }
     }
 
     /** True if the body may start; false if a stop arrived first (then it never will). */
