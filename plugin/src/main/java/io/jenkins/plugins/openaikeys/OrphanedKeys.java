@@ -9,8 +9,6 @@ import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,10 +17,10 @@ import jenkins.model.Jenkins;
 /**
  * Finds and revokes keys in the durable ledger that no running build still uses.
  *
- * <p>Why not {@code KeyBroker.retryPending()}: the ledger also holds the handles of keys that
- * running builds are using right now (they are recorded at mint), and revoking those would break
- * the builds. A handle is an orphan when its build is gone or finished (freestyle builds lost in a
- * restart, Pipelines that could not resume, inline revocations that failed) or its expiry passed.
+ * <p>Why a Jenkins-side rule: the ledger also holds the handles of keys that running builds are
+ * using right now (they are recorded at mint), and only Jenkins knows which builds still run. A
+ * handle is an orphan when its build is gone or finished (freestyle builds lost in a restart,
+ * Pipelines that could not resume, inline revocations that failed) or its expiry passed.
  */
 final class OrphanedKeys {
 
@@ -31,41 +29,39 @@ final class OrphanedKeys {
     private OrphanedKeys() {}
 
     /**
-     * Revokes every orphaned handle that {@code scope} selects.
+     * Revokes every orphaned handle that {@code scope} selects, through the broker's single-flight
+     * {@code revokeMatching} (which logs ids and keeps failures queued).
      * @return how many keys were revoked
      */
     static int revoke(@NonNull Predicate<RevocationHandle> scope, @NonNull Instant now) {
-        KeyBroker broker;
-        List<RevocationHandle> pending;
-        try {
-            OpenAIKeysConfiguration config = OpenAIKeysConfiguration.get();
-            pending = new ArrayList<>(config.getLedger().pending());
-            if (pending.isEmpty()) {
-                return 0;
-            }
-            broker = config.getBroker();
-        } catch (EphemeralKeyException e) {
-            LOGGER.log(Level.FINE, "Not revoking orphaned OpenAI keys yet: {0}", e.getMessage());
+        KeyBroker broker = brokerIfConfigured();
+        return broker == null ? 0 : broker.revokeMatching(h -> scope.test(h) && isOrphan(h, now));
+    }
+
+    /**
+     * The periodic pass: the broker's own due handles (earlier failures, expired keys), then
+     * handles whose build is gone or finished (e.g. lost in a restart, when the broker's memory of
+     * failures is gone too).
+     */
+    static int retryAll(@NonNull Instant now) {
+        KeyBroker broker = brokerIfConfigured();
+        if (broker == null) {
             return 0;
         }
-        int revoked = 0;
-        for (RevocationHandle handle : pending) {
-            if (!scope.test(handle) || !isOrphan(handle, now)) {
-                continue;
+        return broker.retryPending() + broker.revokeMatching(h -> isOrphan(h, now));
+    }
+
+    private static KeyBroker brokerIfConfigured() {
+        try {
+            OpenAIKeysConfiguration config = OpenAIKeysConfiguration.get();
+            if (config.getLedger().pending().isEmpty()) {
+                return null;
             }
-            try {
-                broker.revoke(handle);
-                revoked++;
-                LOGGER.log(Level.INFO, "Revoked OpenAI key {0} left behind by {1} #{2}",
-                        new Object[] {handle.keyId(), handle.jobFullName(), handle.buildId()});
-            } catch (EphemeralKeyException e) {
-                LOGGER.log(Level.WARNING, "Could not revoke OpenAI key {0} of {1} #{2}: {3}; will retry",
-                        new Object[] {handle.keyId(), handle.jobFullName(), handle.buildId(), e.getMessage()});
-            } catch (RuntimeException e) {
-                LOGGER.log(Level.WARNING, "Unexpected error revoking OpenAI key " + handle.keyId() + "; will retry", e);
-            }
+            return config.getBroker();
+        } catch (EphemeralKeyException e) {
+            LOGGER.log(Level.FINE, "Not revoking orphaned OpenAI keys now: {0}", e.getMessage());
+            return null;
         }
-        return revoked;
     }
 
     /** Selects the handles minted by one build. */

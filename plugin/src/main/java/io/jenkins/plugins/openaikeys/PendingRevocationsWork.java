@@ -37,7 +37,7 @@ public final class PendingRevocationsWork extends AsyncPeriodicWork {
 
     @Override
     protected void execute(TaskListener listener) {
-        int revoked = OrphanedKeys.revoke(h -> true, Instant.now());
+        int revoked = OrphanedKeys.retryAll(Instant.now());
         if (revoked > 0) {
             listener.getLogger().println("Revoked " + revoked + " orphaned OpenAI key(s)");
         }
