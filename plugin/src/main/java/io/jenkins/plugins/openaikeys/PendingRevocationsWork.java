@@ -5,6 +5,8 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Every few minutes, and shortly after the controller starts, revokes orphaned keys from the
@@ -18,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 @Extension
 public final class PendingRevocationsWork extends AsyncPeriodicWork {
 
+    private static final Logger LOGGER = Logger.getLogger(PendingRevocationsWork.class.getName());
+
     static final long PERIOD_MINUTES = 5;
     static final long INITIAL_DELAY_SECONDS = 60;
 
@@ -25,8 +29,20 @@ public final class PendingRevocationsWork extends AsyncPeriodicWork {
         super("OpenAI key revocation retry");
     }
 
+    /**
+     * The configured retry interval (Manage Jenkins → System), default 5 minutes. Jenkins reads
+     * this once when it schedules periodic work, so a change applies after the next restart.
+     */
     @Override
     public long getRecurrencePeriod() {
+        try {
+            long configured = OpenAIKeysConfiguration.get().revocationRetryIntervalDuration().toMillis();
+            if (configured > 0) {
+                return configured;
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "Using the default revocation retry interval", e);
+        }
         return TimeUnit.MINUTES.toMillis(PERIOD_MINUTES);
     }
 
