@@ -41,7 +41,11 @@ final class KvV2 {
         }
         JsonNode data = outer.get("data");
         JsonNode meta = outer.path("metadata");
-        if (data == null || data.isNull()) {
+        if (data == null || !outer.has("metadata")) {
+            throw VaultErrors.malformed(session.http().endpoint().address(), req, "no data.data/metadata (is " + m
+                    + " a KV version 2 mount?)");
+        }
+        if (data.isNull()) {
             throw notFound(api, version, 404);
         }
         if (!data.isObject() || !meta.path("version").isNumber()) {

@@ -32,6 +32,11 @@ final class VaultToken {
         return new VaultToken(token, lease, leaseSeconds <= 0 ? null : now.plus(lease), renewable && leaseSeconds > 0);
     }
 
+    /** The same token, judged against {@code base} for its refresh margin and renew increment. */
+    VaultToken withBaseLease(Duration base) {
+        return new VaultToken(token, base.compareTo(leaseDuration) > 0 ? base : leaseDuration, expiresAt, renewable);
+    }
+
     SecretString secret() {
         return token;
     }

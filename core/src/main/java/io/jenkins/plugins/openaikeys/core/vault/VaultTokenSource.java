@@ -69,7 +69,10 @@ final class VaultTokenSource implements TokenSource {
         if (a == null || !a.path("lease_duration").isNumber()) {
             throw VaultErrors.malformed(http.endpoint().address(), req, "no auth.lease_duration");
         }
-        return VaultToken.issued(token.secret(), a.path("lease_duration").asLong(), a.path("renewable").asBoolean(false),
-                clock.instant());
+        VaultToken granted = VaultToken.issued(token.secret(), a.path("lease_duration").asLong(),
+                a.path("renewable").asBoolean(false), clock.instant());
+        // Keep the login's lease as the yardstick for the refresh margin: a renewal capped by the
+        // max TTL grants ever shorter leases, and a margin shrinking with them would renew forever.
+        return granted.withBaseLease(token.leaseDuration());
     }
 }
