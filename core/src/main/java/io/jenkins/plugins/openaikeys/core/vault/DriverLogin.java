@@ -174,7 +174,7 @@ final class DriverLogin {
     private VaultException translate(VaultAuthMethod method, io.github.jopenlibs.vault.VaultException e) {
         int status = e.getHttpStatusCode();
         IOException io = ioCause(e);
-        if (io instanceof BoundedBodyHttpClient.BodyTooLargeException) {
+        if (inChain(e, BoundedBodyHttpClient.BodyTooLargeException.class)) {
             return new VaultException(Kind.MALFORMED_RESPONSE, 0, "Vault answered " + method.describe()
                     + " with a body larger than 1 MiB: check that " + endpoint.address() + " is Vault");
         }
@@ -198,11 +198,23 @@ final class DriverLogin {
                     + status + VaultErrors.quote(errors) + ": check the Vault server log");
         }
         if (status == 0) {
-            return new VaultException(Kind.UNREACHABLE, 0, "Vault at " + endpoint.address()
-                    + " could not be asked for " + method.describe() + ": check the Vault address", e);
+            // no HTTP status and no I/O failure: the driver could not read a 200 answer
+            return new VaultException(Kind.MALFORMED_RESPONSE, 0, "Vault answered " + method.describe()
+                    + " with a response that could not be read: check that " + endpoint.address() + " is Vault");
         }
         return new VaultException(Kind.LOGIN_FAILED, status, "Vault rejected " + method.describe()
                 + VaultErrors.quote(errors) + ": " + method.fixHint());
+    }
+
+    private static boolean inChain(Throwable t, Class<? extends Throwable> type) {
+        List<Throwable> seen = new ArrayList<>();
+        for (Throwable c = t; c != null && !seen.contains(c); c = c.getCause()) {
+            seen.add(c);
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static IOException ioCause(Throwable t) {

@@ -154,7 +154,7 @@ public final class FakeVault implements AutoCloseable {
 
     /** The next {@code times} calls to {@code key} lose their connection before any answer. */
     public FakeVault dropNext(String key, int times) {
-        return add(key, times, () -> new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AT_START));
+        return add(key, times, () -> new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
     }
 
     /** The next {@code times} calls to {@code key} are answered for real, after a real delay. */
