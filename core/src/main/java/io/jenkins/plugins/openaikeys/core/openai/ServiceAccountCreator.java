@@ -1,0 +1,159 @@
+package io.jenkins.plugins.openaikeys.core.openai;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Creates a service account without ever leaving a second one behind.
+ *
+ * <p>The create POST is not idempotent and OpenAI has no idempotency key. When its outcome
+ * is unknown — the request went out and then the connection broke, timed out, or OpenAI
+ * answered 408/409/5xx — the account may exist, but its key value (returned only in the
+ * lost answer) is gone. So we look the account up by its unique name, delete it if it is
+ * there, and try again under a fresh name. A 4xx is definitive (nothing created), a 429 or
+ * a failure to connect means nothing was sent or done: those retry under the same name.
+ * If the lookup itself fails we stop and say so; the name's expiry stamp lets the orphan
+ * sweeper delete the account later.
+ */
+final class ServiceAccountCreator {
+
+    private static final Logger LOGGER = Logger.getLogger(ServiceAccountCreator.class.getName());
+
+    /** What the creator needs from the rest of the client. */
+    interface Accounts {
+        List<ServiceAccount> list(String projectId);
+
+        void delete(String projectId, String serviceAccountId);
+    }
+
+    private final OpenAiTransport transport;
+    private final Backoff backoff;
+    private final OpenAiErrors errors;
+    private final OpenAiJson json;
+    private final Accounts accounts;
+
+    ServiceAccountCreator(OpenAiTransport transport, Backoff backoff, OpenAiErrors errors, OpenAiJson json,
+                          Accounts accounts) {
+        this.transport = transport;
+        this.backoff = backoff;
+        this.errors = errors;
+        this.json = json;
+        this.accounts = accounts;
+    }
+
+    CreatedServiceAccount create(String projectId, Supplier<String> uniqueNames) {
+        Instant start = backoff.now();
+        Set<String> used = new HashSet<>();
+        String name = fresh(uniqueNames, used);
+        for (int attempts = 1; ; attempts++) {
+            ApiCall call = ApiCall.post(json.nameBody(name, null), "organization", "projects", projectId,
+                    "service_accounts").aboutProject(projectId);
+            RawResponse r = null;
+            IOException io = null;
+            try {
+                r = transport.send(call);
+            } catch (IOException e) {
+                io = e;
+            }
+            if (r != null && r.isSuccess()) {
+                return readCreated(call, r, projectId, name);
+            }
+            boolean interrupted = io != null && CallExecutor.isInterruption(io);
+            boolean ambiguous = io != null ? !Outcomes.surelyNotSent(io) : Outcomes.isAmbiguousStatus(r.status());
+            if (ambiguous) {
+                String why = io != null ? io.getClass().getSimpleName() : "status " + r.status();
+                String requestId = r == null ? null : r.requestId();
+                if (interrupted) {
+                    Thread.interrupted(); // clean up first, then honour the abort
+                    try {
+                        removeIfCreated(projectId, name, why, requestId);
+                    } finally {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    removeIfCreated(projectId, name, why, requestId);
+                }
+            }
+            if (interrupted) {
+                throw errors.interrupted(call);
+            }
+            boolean retryable = io != null || errors.isRetryable(r);
+            Optional<Duration> delay = retryable ? backoff.next(attempts, start, r) : Optional.empty();
+            if (delay.isEmpty()) {
+                OpenAiException failure = io != null ? errors.unreachable(call, io, attempts)
+                        : errors.fromResponse(call, r, attempts, backoff.since(start));
+                LOGGER.log(Level.WARNING, "Creating service account {0} failed: {1}",
+                        new Object[] {name, failure.getMessage()});
+                throw failure;
+            }
+            LOGGER.log(Level.FINE, "Creating service account {0} in project {1} failed ({2}, x-request-id {3}), "
+                    + "retrying in {4} ms", new Object[] {name, projectId, io != null ? io.getClass().getSimpleName()
+                    : r.status(), r == null ? null : r.requestId(), delay.get().toMillis()});
+            backoff.sleep(delay.get(), call);
+            if (ambiguous) {
+                name = fresh(uniqueNames, used);
+            }
+        }
+    }
+
+    private CreatedServiceAccount readCreated(ApiCall call, RawResponse r, String projectId, String name) {
+        try {
+            CreatedServiceAccount created = json.createdServiceAccount(call, r);
+            LOGGER.log(Level.FINE, "Created service account {0} ({1}) with key {2} in project {3} (x-request-id {4})",
+                    new Object[] {created.account().id(), name, created.keyId(), projectId, r.requestId()});
+            return created;
+        } catch (OpenAiException unreadable) {
+            // Created, but the key cannot be read: the account is useless, remove it.
+            removeIfCreated(projectId, name, "unreadable answer", r.requestId());
+            throw unreadable;
+        }
+    }
+
+    private void removeIfCreated(String projectId, String name, String why, String requestId) {
+        List<ServiceAccount> matches;
+        try {
+            matches = accounts.list(projectId).stream().filter(a -> name.equals(a.name())).toList();
+        } catch (OpenAiException e) {
+            throw unknownOutcome(projectId, name, "could not be listed", e);
+        }
+        if (matches.isEmpty()) {
+            LOGGER.log(Level.INFO, "Creating service account {0} in project {1} had an unknown outcome ({2}, "
+                    + "x-request-id {3}); OpenAI did not create it", new Object[] {name, projectId, why, requestId});
+            return;
+        }
+        for (ServiceAccount orphan : matches) {
+            LOGGER.log(Level.WARNING, "Creating service account {0} in project {1} had an unknown outcome ({2}, "
+                    + "x-request-id {3}) but OpenAI created it as {4}; its key was never received, deleting it",
+                    new Object[] {name, projectId, why, requestId, orphan.id()});
+            try {
+                accounts.delete(projectId, orphan.id());
+            } catch (OpenAiException e) {
+                throw unknownOutcome(projectId, name, "could not delete " + orphan.id(), e);
+            }
+        }
+    }
+
+    private static OpenAiException unknownOutcome(String projectId, String name, String what, OpenAiException e) {
+        return new OpenAiException("Creating service account " + name + " in project " + projectId
+                + " had an unknown outcome and its clean-up " + what + " (" + (e.status() == 0 ? "no answer"
+                : "status " + e.status()) + ", x-request-id " + e.requestId()
+                + "): retry later, the orphan sweeper deletes the account if it exists.",
+                e.status(), e.type(), e.code(), e.requestId(), true, e);
+    }
+
+    private static String fresh(Supplier<String> names, Set<String> used) {
+        String name = names.get();
+        if (name == null || name.isBlank() || !used.add(name)) {
+            throw new IllegalArgumentException("the service-account name supplier must return a new name each time");
+        }
+        return name;
+    }
+}

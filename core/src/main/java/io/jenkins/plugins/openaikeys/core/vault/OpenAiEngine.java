@@ -1,0 +1,117 @@
+package io.jenkins.plugins.openaikeys.core.vault;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.openaikeys.core.SecretString;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The vault-plugin-secrets-openai mount: dynamic keys from {@code creds/}, its config and
+ * admin-key rotation. Guards the fact that bites: a lease dies with the token that created
+ * it, so a key is only taken with a token that outlives it — otherwise it is revoked at once.
+ */
+final class OpenAiEngine {
+
+    /** Slack between the end of a lease and the end of the token that owns it. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(OpenAiEngine.class.getName());
+
+    private final VaultSession session;
+    private final Leases leases;
+
+    OpenAiEngine(VaultSession session, Leases leases) {
+        this.session = session;
+        this.leases = leases;
+    }
+
+    EngineCredentials readCreds(String mount, String role, Duration ttl) {
+        String m = VaultPaths.clean(mount, "OpenAI secrets engine mount");
+        String r = VaultPaths.clean(role, "OpenAI engine role");
+        if (r.contains("/")) {
+            throw new IllegalArgumentException("The OpenAI engine role '" + r + "' must not contain '/'");
+        }
+        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+            throw new IllegalArgumentException("The requested TTL must be positive");
+        }
+        String api = VaultPaths.join(m, "creds", r);
+        VaultRequest req = ttl == null ? VaultRequest.get(api, "read credentials")
+                : VaultRequest.get(api, Map.of("ttl", ttl.toSeconds() + "s"), "read credentials");
+        VaultSession.Authed answer = session.call(req, ttl == null ? Duration.ZERO : ttl.plus(LEASE_MARGIN));
+        JsonNode body = answer.body();
+        String leaseId = body == null ? null : body.path("lease_id").asText(null);
+        if (leaseId == null || leaseId.isEmpty()) {
+            throw VaultErrors.malformed(session.http().endpoint().address(), req, "no lease_id");
+        }
+        try {
+            EngineCredentials creds = parse(req, body, leaseId);
+            if (!session.extend(answer.token(), creds.leaseDuration().plus(LEASE_MARGIN))) {
+                throw VaultTokenCache.tooShort(creds.leaseDuration().plus(LEASE_MARGIN));
+            }
+            LOG.log(Level.FINE, "Vault engine {0} issued {1}", new Object[] {api, creds});
+            return creds;
+        } catch (VaultException | IllegalArgumentException e) {
+            revokeQuietly(leaseId, e);
+            throw e;
+        }
+    }
+
+    private EngineCredentials parse(VaultRequest req, JsonNode body, String leaseId) {
+        JsonNode data = body.path("data");
+        String key = data.path("api_key").asText("");
+        String keyId = data.path("api_key_id").asText(null);
+        String saId = data.path("service_account_id").asText(null);
+        if (key.isEmpty() || keyId == null || saId == null || !body.path("lease_duration").isNumber()) {
+            throw VaultErrors.malformed(session.http().endpoint().address(), req,
+                    "no data.api_key/api_key_id/service_account_id or lease_duration");
+        }
+        return new EngineCredentials(leaseId, Duration.ofSeconds(body.path("lease_duration").asLong()),
+                body.path("renewable").asBoolean(false), SecretString.of(key), keyId,
+                data.path("service_account").asText(null), saId);
+    }
+
+    private void revokeQuietly(String leaseId, RuntimeException cause) {
+        try {
+            leases.revoke(leaseId);
+            LOG.log(Level.INFO, "Revoked Vault lease {0} at once because: {1}", new Object[] {leaseId, cause.getMessage()});
+        } catch (VaultException e) {
+            LOG.log(Level.WARNING, "Could not revoke Vault lease {0} ({1}); Vault revokes it when it expires",
+                    new Object[] {leaseId, e.getMessage()});
+        }
+    }
+
+    Map<String, Object> readConfig(String mount) {
+        String m = VaultPaths.clean(mount, "OpenAI secrets engine mount");
+        VaultRequest req = VaultRequest.get(VaultPaths.join(m, "config"), "read engine config");
+        return dataMap(req, session.call(req));
+    }
+
+    Map<String, Object> rotate(String mount) {
+        String m = VaultPaths.clean(mount, "OpenAI secrets engine mount");
+        VaultRequest req = VaultRequest.post(VaultPaths.join(m, "config", "rotate"), Map.of(), "rotate admin key")
+                .notReplayable();
+        Map<String, Object> out = dataMap(req, session.call(req));
+        LOG.log(Level.INFO, "Vault engine {0} rotated its admin key; new key id {1}",
+                new Object[] {m, out.get("admin_api_key_id")});
+        return out;
+    }
+
+    private Map<String, Object> dataMap(VaultRequest req, JsonNode body) {
+        JsonNode data = body == null ? null : body.get("data");
+        if (data == null || !data.isObject()) {
+            throw VaultErrors.malformed(session.http().endpoint().address(), req, "no data object");
+        }
+        Map<String, Object> out = new LinkedHashMap<>(session.http().mapper()
+                .convertValue(data, new TypeReference<Map<String, Object>>() { }));
+        // Never hand an admin key onwards, even if a future engine version echoes it.
+        out.keySet().removeIf(k -> k.equals("admin_api_key") || k.endsWith("_key") && !k.endsWith("_id"));
+        if (out.values().stream().anyMatch(v -> v instanceof String s && s.startsWith("sk-"))) {
+            out.entrySet().removeIf(e -> e.getValue() instanceof String s && s.startsWith("sk-"));
+        }
+        return out;
+    }
+}

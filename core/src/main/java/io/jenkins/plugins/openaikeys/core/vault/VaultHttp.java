@@ -1,0 +1,187 @@
+package io.jenkins.plugins.openaikeys.core.vault;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.RetryAfter;
+import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends one {@link VaultRequest} with okhttp: adds the token and namespace headers, retries
+ * transient failures under the shared {@link RetryPolicy} (never a sealed Vault), caps the
+ * body at {@link #MAX_BODY_BYTES}, and turns every failure into a {@link VaultException}.
+ */
+final class VaultHttp {
+
+    static final long MAX_BODY_BYTES = 1024L * 1024L;
+    private static final Logger LOG = Logger.getLogger(VaultHttp.class.getName());
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final VaultEndpoint endpoint;
+    private final HttpUrl base;
+    private final OkHttpClient client;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final RetryPolicy retryPolicy;
+    private final ObjectMapper mapper;
+
+    VaultHttp(VaultEndpoint endpoint, OkHttpClient client, Clock clock, Sleeper sleeper, RetryPolicy retryPolicy,
+              ObjectMapper mapper) {
+        this.endpoint = endpoint;
+        this.base = HttpUrl.get(endpoint.address() + "/v1/");
+        this.client = client;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.retryPolicy = retryPolicy;
+        this.mapper = mapper;
+    }
+
+    VaultEndpoint endpoint() {
+        return endpoint;
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** The parsed JSON answer, or null when Vault answered without a body (204). */
+    JsonNode send(VaultRequest req, SecretString token) {
+        Request request = build(req, token);
+        int attempts = 0;
+        Duration waited = Duration.ZERO;
+        while (true) {
+            attempts++;
+            VaultException failure;
+            Optional<Duration> hint = Optional.empty();
+            try (Response response = client.newCall(request).execute()) {
+                int status = response.code();
+                String body = readCapped(req, response.body());
+                if (status >= 200 && status < 300) {
+                    return parse(req, body);
+                }
+                List<String> errors = errors(body);
+                failure = VaultErrors.fromResponse(endpoint.address(), req, status, errors);
+                if (!retryable(req, status, failure)) {
+                    throw failure;
+                }
+                hint = RetryAfter.from(response::header, clock);
+            } catch (IOException e) {
+                failure = VaultErrors.unreachable(endpoint.address(), e);
+                if (!req.replayable()) {
+                    throw failure;
+                }
+            }
+            Optional<Duration> delay = retryPolicy.nextDelay(attempts, waited, hint);
+            if (delay.isEmpty()) {
+                throw failure;
+            }
+            LOG.log(Level.FINE, "Vault {0} answered \"{1}\"; retrying in {2} ms (attempt {3})",
+                    new Object[] {req, failure.getMessage(), delay.get().toMillis(), attempts + 1});
+            try {
+                sleeper.sleep(delay.get());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+            waited = waited.plus(delay.get());
+        }
+    }
+
+    private static boolean retryable(VaultRequest req, int status, VaultException failure) {
+        if (failure.kind() == VaultException.Kind.SEALED || !RetryPolicy.isRetryableStatus(status)) {
+            return false;
+        }
+        // 412/429 mean "not processed yet": always safe to replay. A 5xx may have done the work.
+        return req.replayable() || status == 412 || status == 429;
+    }
+
+    private Request build(VaultRequest req, SecretString token) {
+        HttpUrl.Builder url = base.newBuilder().addPathSegments(req.path());
+        for (Map.Entry<String, String> q : req.query().entrySet()) {
+            url.addQueryParameter(q.getKey(), q.getValue());
+        }
+        Request.Builder b = new Request.Builder().url(url.build()).header("X-Vault-Request", "true");
+        if (token != null) {
+            b.header("X-Vault-Token", token.reveal());
+        }
+        if (endpoint.namespace() != null) {
+            b.header("X-Vault-Namespace", endpoint.namespace());
+        }
+        RequestBody body = null;
+        if (req.body() != null) {
+            try {
+                body = RequestBody.create(mapper.writeValueAsBytes(req.body()), JSON);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot encode the body of " + req, e);
+            }
+        } else if (!req.method().equals("GET")) {
+            body = RequestBody.create(new byte[0], JSON);
+        }
+        return b.method(req.method(), body).build();
+    }
+
+    private String readCapped(VaultRequest req, ResponseBody body) throws IOException {
+        if (body == null) {
+            return "";
+        }
+        BufferedSource source = body.source();
+        if (source.request(MAX_BODY_BYTES + 1)) {
+            throw VaultErrors.malformed(endpoint.address(), req, "a body larger than 1 MiB");
+        }
+        return source.getBuffer().readUtf8();
+    }
+
+    private JsonNode parse(VaultRequest req, String body) {
+        if (body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw VaultErrors.malformed(endpoint.address(), req, "JSON that is not an object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw VaultErrors.malformed(endpoint.address(), req, "a response that is not JSON");
+        }
+    }
+
+    /** Vault's {@code {"errors":[...]}} strings; empty when the body is something else. */
+    List<String> errors(String body) {
+        List<String> out = new ArrayList<>();
+        if (body == null || body.isBlank()) {
+            return out;
+        }
+        try {
+            JsonNode errs = mapper.readTree(body).path("errors");
+            for (JsonNode e : errs) {
+                if (e.isTextual()) {
+                    out.add(e.asText());
+                }
+            }
+        } catch (JsonProcessingException | RuntimeException notJson) {
+            // a proxy page or similar: no quotable text
+        }
+        return out;
+    }
+}

@@ -1,0 +1,134 @@
+package io.jenkins.plugins.openaikeys;
+
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
+import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.broker.KeySource;
+import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
+import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
+import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
+import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.OkHttpClient;
+
+/**
+ * Turns the saved {@link OpenAIKeysConfiguration} into a core {@link KeyBroker}: one Vault
+ * client for the configured login, one key source per organization, the valid roles.
+ *
+ * <p>An invalid role is left out and logged (one sentence), so one typo does not stop every
+ * other role; a build asking for it gets the broker's "unknown role" answer, and the form
+ * shows the same sentence next to the field. A missing Vault address, login or organization
+ * list fails the whole build of the broker, because nothing could be minted anyway.
+ */
+final class BrokerFactory {
+
+    private static final Logger LOGGER = Logger.getLogger(BrokerFactory.class.getName());
+
+    /** A broker and the configuration generation it was built from. */
+    record Built(long generation, KeyBroker broker) {
+    }
+
+    private final OpenAIKeysConfiguration config;
+    private final VaultTokenCache tokenCache;
+    private final RevocationLedger ledger;
+    private final OkHttpClient http;
+
+    BrokerFactory(OpenAIKeysConfiguration config, VaultTokenCache tokenCache, RevocationLedger ledger,
+                  OkHttpClient http) {
+        this.config = config;
+        this.tokenCache = tokenCache;
+        this.ledger = ledger;
+        this.http = http;
+    }
+
+    /** @throws BrokerException one sentence when the plugin is not configured enough to mint */
+    Built build(long generation) {
+        try {
+            return buildUnchecked(generation);
+        } catch (IllegalArgumentException e) {
+            // core validates its arguments with one-sentence IllegalArgumentExceptions
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    private Built buildUnchecked(long generation) {
+        VaultClient vault = vaultClient();
+        ServiceAccountNames names = names();
+        Map<String, KeySource> sources = new LinkedHashMap<>();
+        for (OrganizationConfig org : config.getOrganizations()) {
+            if (org.getName() == null) {
+                continue;
+            }
+            sources.put(org.getName(), source(vault, org, names));
+        }
+        if (sources.isEmpty()) {
+            throw new BrokerException("No OpenAI organization is configured: add one under Manage Jenkins > System"
+                    + " > OpenAI Ephemeral Keys > Organizations");
+        }
+        Map<String, Role> roles = new LinkedHashMap<>();
+        for (RoleConfig rc : config.getRoles()) {
+            try {
+                Role role = rc.toRole();
+                if (!sources.containsKey(role.organization())) {
+                    throw new BrokerException("Role " + role.name() + " uses organization " + role.organization()
+                            + ", which is not configured: add it or choose another organization");
+                }
+                if (roles.putIfAbsent(role.name(), role) != null) {
+                    throw new BrokerException("Role " + role.name() + " is defined twice: rename or remove one");
+                }
+            } catch (EphemeralKeyException e) {
+                LOGGER.log(Level.WARNING, "OpenAI Ephemeral Keys: role left out: {0}", e.getMessage());
+            }
+        }
+        LOGGER.log(Level.FINE, "OpenAI Ephemeral Keys: broker built with roles {0} and organizations {1}",
+                new Object[] {roles.keySet(), sources.keySet()});
+        return new Built(generation, CoreWiring.broker(roles, sources, ledger, names));
+    }
+
+    VaultClient vaultClient() {
+        VaultEndpoint endpoint = config.vaultEndpoint();
+        VaultAuthConfig auth = config.getVaultAuth();
+        if (auth == null) {
+            throw new BrokerException("No Vault login is configured: choose an authentication method under"
+                    + " Manage Jenkins > System > OpenAI Ephemeral Keys");
+        }
+        VaultAuthMethod method;
+        try {
+            method = auth.toAuthMethod();
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(e.getMessage(), e);
+        }
+        return CoreWiring.vaultClient(endpoint, method, tokenCache, http);
+    }
+
+    private ServiceAccountNames names() {
+        try {
+            return new ServiceAccountNames(config.getNamePrefix());
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    private KeySource source(VaultClient vault, OrganizationConfig org, ServiceAccountNames names) {
+        if (org instanceof AdminApiOrganization a) {
+            if (a.getKvPath() == null) {
+                throw new BrokerException("Organization " + a.getName() + " has no KV path: set the path of its"
+                        + " admin configuration in Vault");
+            }
+            return CoreWiring.adminApiSource(vault, a, names, http);
+        }
+        if (org instanceof VaultEngineOrganization e) {
+            if (e.getEngineMount() == null) {
+                throw new BrokerException("Organization " + e.getName() + " has no secrets engine mount: set it");
+            }
+            return CoreWiring.vaultEngineSource(vault, e);
+        }
+        throw new BrokerException("Organization " + org.getName() + " is of an unknown kind");
+    }
+}

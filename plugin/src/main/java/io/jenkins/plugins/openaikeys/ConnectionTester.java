@@ -1,0 +1,84 @@
+package io.jenkins.plugins.openaikeys;
+
+import hudson.Util;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
+import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * "Test connection": logs in to Vault with the saved settings (with a private token cache, so
+ * the login really happens) and reads what every organization needs, reporting one sentence
+ * per check. Reads only; never mints, never shows a secret (field names, not values).
+ */
+final class ConnectionTester {
+
+    private static final Logger LOGGER = Logger.getLogger(ConnectionTester.class.getName());
+
+    /** The KV v2 fields an Admin API organization's secret must carry. */
+    static final List<String> REQUIRED_ADMIN_FIELDS = List.of("admin_api_key", "admin_api_key_id", "organization_id");
+
+    private final OpenAIKeysConfiguration config;
+
+    ConnectionTester(OpenAIKeysConfiguration config) {
+        this.config = config;
+    }
+
+    FormValidation run() {
+        VaultClient vault;
+        try {
+            vault = new BrokerFactory(config, CoreWiring.tokenCache(), null, config.http()).vaultClient();
+            vault.checkConnection();
+        } catch (EphemeralKeyException | IllegalArgumentException e) {
+            return FormValidation.error("Vault login failed: " + e.getMessage());
+        }
+        List<String> ok = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        ok.add("Logged in to Vault at " + config.getVaultAddress() + ".");
+        if (config.getOrganizations().isEmpty()) {
+            failed.add("No organization is configured yet: add one and save.");
+        }
+        for (OrganizationConfig org : config.getOrganizations()) {
+            try {
+                ok.add(check(vault, org));
+            } catch (EphemeralKeyException | IllegalArgumentException e) {
+                LOGGER.log(Level.FINE, "Test connection: organization {0}: {1}",
+                        new Object[] {org.getName(), e.getMessage()});
+                failed.add("Organization " + org.getName() + ": " + e.getMessage());
+            }
+        }
+        List<String> lines = new ArrayList<>(failed);
+        lines.addAll(ok);
+        String html = String.join("<br>", lines.stream().map(Util::escape).toList());
+        return failed.isEmpty() ? FormValidation.okWithMarkup(html) : FormValidation.errorWithMarkup(html);
+    }
+
+    private static String check(VaultClient vault, OrganizationConfig org) {
+        if (org instanceof AdminApiOrganization a) {
+            KvSecret secret = vault.kvRead(a.getKvMount(), a.getKvPath());
+            List<String> missing = new ArrayList<>();
+            for (String f : REQUIRED_ADMIN_FIELDS) {
+                if (!secret.fieldNames().contains(f)) {
+                    missing.add(f);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new EphemeralKeyException("the KV secret " + a.getKvMount() + "/" + a.getKvPath() + " (version "
+                        + secret.version() + ") lacks " + String.join(", ", missing) + ": add the field(s)");
+            }
+            return "Organization " + a.getName() + ": admin configuration found at " + a.getKvMount() + "/"
+                    + a.getKvPath() + " (version " + secret.version() + ", OpenAI organization "
+                    + secret.field("organization_id") + ").";
+        }
+        if (org instanceof VaultEngineOrganization e) {
+            vault.readEngineConfig(e.getEngineMount());
+            return "Organization " + e.getName() + ": secrets engine configuration readable at " + e.getEngineMount()
+                    + "/config.";
+        }
+        throw new EphemeralKeyException("unknown organization kind");
+    }
+}

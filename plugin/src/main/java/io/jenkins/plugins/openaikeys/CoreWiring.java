@@ -1,0 +1,71 @@
+package io.jenkins.plugins.openaikeys;
+
+import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.broker.FileRevocationLedger;
+import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.broker.KeySource;
+import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
+import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
+import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
+import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+
+/**
+ * Every constructor call into core's broker and Vault packages, in one place.
+ *
+ * <p>Why one class: core is being written in parallel, and the plugin cannot be compiled on
+ * the machines that write it. Keeping every core construction here makes aligning with
+ * core's final signatures a one-file change. No logic lives here.
+ */
+final class CoreWiring {
+
+    private CoreWiring() {
+    }
+
+    static VaultClient vaultClient(VaultEndpoint endpoint, VaultAuthMethod auth, VaultTokenCache tokenCache,
+                                   OkHttpClient http) {
+        return VaultClient.builder(endpoint, auth)
+                .tokenCache(tokenCache)
+                .httpClient(http)
+                .clock(Clock.systemUTC())
+                .sleeper(Sleeper.SYSTEM)
+                .retryPolicy(RetryPolicy.DEFAULT)
+                .build();
+    }
+
+    static KeySource adminApiSource(VaultClient vault, AdminApiOrganization org, ServiceAccountNames names,
+                                    OkHttpClient http) {
+        return new AdminApiKeySource(vault, org.getKvMount(), org.getKvPath(), names, http, Clock.systemUTC());
+    }
+
+    static KeySource vaultEngineSource(VaultClient vault, VaultEngineOrganization org) {
+        return new VaultEngineKeySource(vault, org.getEngineMount(), Clock.systemUTC());
+    }
+
+    static KeyBroker broker(Map<String, Role> roles, Map<String, KeySource> sources, RevocationLedger ledger,
+                            ServiceAccountNames names) {
+        return new KeyBroker(roles, sources, ledger, Clock.systemUTC(), names);
+    }
+
+    static RevocationLedger fileLedger(Path dir) {
+        return new FileRevocationLedger(dir);
+    }
+
+    static VaultTokenCache tokenCache() {
+        return new VaultTokenCache();
+    }
+
+    /** The base client: one connection pool for all Vault and OpenAI traffic of this controller. */
+    static OkHttpClient httpClient() {
+        return new OkHttpClient();
+    }
+}

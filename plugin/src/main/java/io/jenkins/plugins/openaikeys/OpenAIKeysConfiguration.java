@@ -1,0 +1,509 @@
+package io.jenkins.plugins.openaikeys;
+
+import hudson.DescriptorExtensionList;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
+import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
+import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import okhttp3.OkHttpClient;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+
+/**
+ * Manage Jenkins → System → "OpenAI Ephemeral Keys": the Vault connection, the OpenAI
+ * organizations, the roles, and the rotation/sweeper schedules; JCasC symbol
+ * {@code openAIKeys} under {@code unclassified}.
+ *
+ * <p>Why it also owns the {@link KeyBroker}: the broker is a pure function of this
+ * configuration, so it is built lazily from the saved settings, reused, and rebuilt after the
+ * next {@link #save()}. One {@link VaultTokenCache} outlives those rebuilds, so saving the page
+ * does not force a new Vault login for an unchanged identity, and one durable
+ * {@link RevocationLedger} (under {@code JENKINS_HOME/openai-ephemeral-keys/}) outlives them
+ * so no pending revocation is forgotten.
+ *
+ * <p>Form submission uses {@link GlobalConfiguration}'s default {@code configure}, which binds
+ * the submitted JSON through the {@link DataBoundSetter}s below (each of which saves).
+ */
+@Extension
+@Symbol("openAIKeys")
+public class OpenAIKeysConfiguration extends GlobalConfiguration {
+
+    private static final Logger LOGGER = Logger.getLogger(OpenAIKeysConfiguration.class.getName());
+
+    static final String LEDGER_DIR = "openai-ephemeral-keys";
+    static final String DEFAULT_ROTATION_PERIOD = "30d";
+    static final String DEFAULT_SWEEPER_INTERVAL = "1h";
+    static final String DEFAULT_SWEEPER_GRACE = "10m";
+    static final String DEFAULT_RETRY_INTERVAL = "5m";
+
+    // --- persisted settings (config.xml: io.jenkins.plugins.openaikeys.OpenAIKeysConfiguration.xml)
+    private String vaultAddress;
+    private String vaultNamespace;
+    private String vaultCaCertificate;
+    private boolean insecureSkipTlsVerification;
+    private VaultAuthConfig vaultAuth;
+    private List<OrganizationConfig> organizations = new ArrayList<>();
+    private List<RoleConfig> roles = new ArrayList<>();
+    private String namePrefix = ServiceAccountNames.DEFAULT_PREFIX;
+    private boolean rotationEnabled;
+    private String rotationPeriod = DEFAULT_ROTATION_PERIOD;
+    private String rotationWindow;
+    private boolean sweeperEnabled = true;
+    private String sweeperInterval = DEFAULT_SWEEPER_INTERVAL;
+    private String sweeperGrace = DEFAULT_SWEEPER_GRACE;
+    private boolean sweeperDryRun;
+    private String revocationRetryInterval = DEFAULT_RETRY_INTERVAL;
+
+    // --- runtime state, never persisted
+    private final transient Object brokerLock = new Object();
+    /** Bumped by every save(); the broker is rebuilt when it no longer matches. */
+    private transient volatile long generation;
+    private transient BrokerFactory.Built built;
+    private transient VaultTokenCache tokenCache;
+    private transient RevocationLedger ledger;
+    private transient OkHttpClient httpClient;
+
+    public OpenAIKeysConfiguration() {
+        load();
+    }
+
+    /** The singleton instance. */
+    public static OpenAIKeysConfiguration get() {
+        return ExtensionList.lookupSingleton(OpenAIKeysConfiguration.class);
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "OpenAI Ephemeral Keys";
+    }
+
+    @Override
+    public synchronized void save() {
+        super.save();
+        generation++;
+    }
+
+    // ------------------------------------------------------------------ Vault connection
+
+    public String getVaultAddress() {
+        return vaultAddress;
+    }
+
+    @DataBoundSetter
+    public void setVaultAddress(String vaultAddress) {
+        this.vaultAddress = FormChecks.blankToNull(vaultAddress);
+        save();
+    }
+
+    public String getVaultNamespace() {
+        return vaultNamespace;
+    }
+
+    @DataBoundSetter
+    public void setVaultNamespace(String vaultNamespace) {
+        this.vaultNamespace = FormChecks.strip(FormChecks.blankToNull(vaultNamespace));
+        save();
+    }
+
+    /** PEM bundle of the CA(s) to trust for Vault; empty = the JVM's trust store. */
+    public String getVaultCaCertificate() {
+        return vaultCaCertificate;
+    }
+
+    @DataBoundSetter
+    public void setVaultCaCertificate(String vaultCaCertificate) {
+        this.vaultCaCertificate = vaultCaCertificate == null || vaultCaCertificate.isBlank()
+                ? null : vaultCaCertificate.strip();
+        save();
+    }
+
+    public boolean isInsecureSkipTlsVerification() {
+        return insecureSkipTlsVerification;
+    }
+
+    @DataBoundSetter
+    public void setInsecureSkipTlsVerification(boolean insecureSkipTlsVerification) {
+        this.insecureSkipTlsVerification = insecureSkipTlsVerification;
+        save();
+    }
+
+    public VaultAuthConfig getVaultAuth() {
+        return vaultAuth;
+    }
+
+    @DataBoundSetter
+    public void setVaultAuth(VaultAuthConfig vaultAuth) {
+        this.vaultAuth = vaultAuth;
+        save();
+    }
+
+    // ------------------------------------------------------------------ organizations and roles
+
+    public List<OrganizationConfig> getOrganizations() {
+        return organizations == null ? Collections.emptyList() : Collections.unmodifiableList(organizations);
+    }
+
+    @DataBoundSetter
+    public void setOrganizations(List<OrganizationConfig> organizations) {
+        this.organizations = organizations == null ? new ArrayList<>() : new ArrayList<>(organizations);
+        save();
+    }
+
+    /** The organization of that name, or null. */
+    public OrganizationConfig findOrganization(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (OrganizationConfig o : getOrganizations()) {
+            if (name.trim().equals(o.getName())) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** The roles as configured; {@code plugin-step} reads names and variables from here. */
+    public List<RoleConfig> getRoles() {
+        return roles == null ? Collections.emptyList() : Collections.unmodifiableList(roles);
+    }
+
+    @DataBoundSetter
+    public void setRoles(List<RoleConfig> roles) {
+        this.roles = roles == null ? new ArrayList<>() : new ArrayList<>(roles);
+        save();
+    }
+
+    /** The role of that name, or null. */
+    public RoleConfig findRole(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (RoleConfig r : getRoles()) {
+            if (name.trim().equals(r.getName())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Prefix of every service-account name this controller creates (default {@code jk}). */
+    public String getNamePrefix() {
+        return namePrefix;
+    }
+
+    @DataBoundSetter
+    public void setNamePrefix(String namePrefix) {
+        String p = FormChecks.blankToNull(namePrefix);
+        this.namePrefix = p == null ? ServiceAccountNames.DEFAULT_PREFIX : p;
+        save();
+    }
+
+    // ------------------------------------------------------------------ rotation (stored now, used by core.rotation)
+
+    public boolean isRotationEnabled() {
+        return rotationEnabled;
+    }
+
+    @DataBoundSetter
+    public void setRotationEnabled(boolean rotationEnabled) {
+        this.rotationEnabled = rotationEnabled;
+        save();
+    }
+
+    public String getRotationPeriod() {
+        return rotationPeriod;
+    }
+
+    @DataBoundSetter
+    public void setRotationPeriod(String rotationPeriod) {
+        String p = FormChecks.blankToNull(rotationPeriod);
+        this.rotationPeriod = p == null ? DEFAULT_ROTATION_PERIOD : p;
+        save();
+    }
+
+    /** Optional UTC window {@code HH:MM-HH:MM}; null = any time. */
+    public String getRotationWindow() {
+        return rotationWindow;
+    }
+
+    @DataBoundSetter
+    public void setRotationWindow(String rotationWindow) {
+        this.rotationWindow = FormChecks.blankToNull(rotationWindow);
+        save();
+    }
+
+    // ------------------------------------------------------------------ orphan sweeper
+
+    public boolean isSweeperEnabled() {
+        return sweeperEnabled;
+    }
+
+    @DataBoundSetter
+    public void setSweeperEnabled(boolean sweeperEnabled) {
+        this.sweeperEnabled = sweeperEnabled;
+        save();
+    }
+
+    public String getSweeperInterval() {
+        return sweeperInterval;
+    }
+
+    @DataBoundSetter
+    public void setSweeperInterval(String sweeperInterval) {
+        String v = FormChecks.blankToNull(sweeperInterval);
+        this.sweeperInterval = v == null ? DEFAULT_SWEEPER_INTERVAL : v;
+        save();
+    }
+
+    public String getSweeperGrace() {
+        return sweeperGrace;
+    }
+
+    @DataBoundSetter
+    public void setSweeperGrace(String sweeperGrace) {
+        String v = FormChecks.blankToNull(sweeperGrace);
+        this.sweeperGrace = v == null ? DEFAULT_SWEEPER_GRACE : v;
+        save();
+    }
+
+    public boolean isSweeperDryRun() {
+        return sweeperDryRun;
+    }
+
+    @DataBoundSetter
+    public void setSweeperDryRun(boolean sweeperDryRun) {
+        this.sweeperDryRun = sweeperDryRun;
+        save();
+    }
+
+    // ------------------------------------------------------------------ pending revocations
+
+    public String getRevocationRetryInterval() {
+        return revocationRetryInterval;
+    }
+
+    @DataBoundSetter
+    public void setRevocationRetryInterval(String revocationRetryInterval) {
+        String v = FormChecks.blankToNull(revocationRetryInterval);
+        this.revocationRetryInterval = v == null ? DEFAULT_RETRY_INTERVAL : v;
+        save();
+    }
+
+    // ------------------------------------------------------------------ typed views for the periodic tasks
+
+    public Duration rotationPeriodDuration() {
+        return durationOr(rotationPeriod, "Rotation period", DEFAULT_ROTATION_PERIOD);
+    }
+
+    public Duration sweeperIntervalDuration() {
+        return durationOr(sweeperInterval, "Sweeper interval", DEFAULT_SWEEPER_INTERVAL);
+    }
+
+    public Duration sweeperGraceDuration() {
+        return durationOr(sweeperGrace, "Sweeper grace", DEFAULT_SWEEPER_GRACE);
+    }
+
+    public Duration revocationRetryIntervalDuration() {
+        return durationOr(revocationRetryInterval, "Retry interval", DEFAULT_RETRY_INTERVAL);
+    }
+
+    private static Duration durationOr(String value, String field, String fallback) {
+        try {
+            return ConfigDurations.parse(value, field);
+        } catch (IllegalArgumentException e) {
+            LOGGER.log(Level.WARNING, "{0}; using {1}", new Object[] {e.getMessage(), fallback});
+            return ConfigDurations.parse(fallback, field);
+        }
+    }
+
+    // ------------------------------------------------------------------ the seam for plugin-step
+
+    /**
+     * The broker for the saved configuration: built on first use, reused, rebuilt after a save.
+     *
+     * @throws BrokerException one sentence when the plugin is not (fully) configured
+     */
+    public KeyBroker getBroker() {
+        long gen = generation;
+        synchronized (brokerLock) {
+            if (built == null || built.generation() != gen) {
+                built = new BrokerFactory(this, tokenCache(), getLedger(), http()).build(gen);
+            }
+            return built.broker();
+        }
+    }
+
+    /** The durable ledger of pending revocations; one instance for the life of this controller. */
+    public RevocationLedger getLedger() {
+        synchronized (brokerLock) {
+            if (ledger == null) {
+                Path dir = Jenkins.get().getRootDir().toPath().resolve(LEDGER_DIR);
+                ledger = CoreWiring.fileLedger(dir);
+            }
+            return ledger;
+        }
+    }
+
+    /** The Vault endpoint of the saved settings. */
+    VaultEndpoint vaultEndpoint() {
+        if (vaultAddress == null) {
+            throw new BrokerException("OpenAI Ephemeral Keys is not configured: set the Vault address under"
+                    + " Manage Jenkins > System > OpenAI Ephemeral Keys");
+        }
+        try {
+            return new VaultEndpoint(vaultAddress, vaultNamespace, vaultCaCertificate, insecureSkipTlsVerification, null);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    OkHttpClient http() {
+        synchronized (brokerLock) {
+            if (httpClient == null) {
+                httpClient = CoreWiring.httpClient();
+            }
+            return httpClient;
+        }
+    }
+
+    private VaultTokenCache tokenCache() {
+        synchronized (brokerLock) {
+            if (tokenCache == null) {
+                tokenCache = CoreWiring.tokenCache();
+            }
+            return tokenCache;
+        }
+    }
+
+    // ------------------------------------------------------------------ test connection
+
+    /**
+     * Logs in to Vault with the <em>saved</em> settings and reads every organization's admin
+     * configuration (KV) or engine configuration; one sentence per check.
+     */
+    @RequirePOST
+    public FormValidation doTestConnection() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return new ConnectionTester(this).run();
+    }
+
+    // ------------------------------------------------------------------ form validation
+
+    public FormValidation doCheckVaultAddress(@QueryParameter String value) {
+        if (!FormChecks.canAdminister()) {
+            return FormValidation.ok();
+        }
+        if (value == null || value.isBlank()) {
+            return FormValidation.error("The Vault address is required, e.g. https://vault.example.com:8200");
+        }
+        try {
+            VaultEndpoint e = VaultEndpoint.of(value);
+            if (e.address().startsWith("http://")) {
+                return FormValidation.warning("Plain http:// sends the Vault token unencrypted: use https:// outside a lab.");
+            }
+            return FormValidation.ok();
+        } catch (IllegalArgumentException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    public FormValidation doCheckVaultNamespace(@QueryParameter String value) {
+        if (!FormChecks.canAdminister() || value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        return FormChecks.mount(value, "The Vault namespace", false);
+    }
+
+    public FormValidation doCheckVaultCaCertificate(@QueryParameter String value) {
+        return FormChecks.attempt(value, PemCertificates::check);
+    }
+
+    public FormValidation doCheckInsecureSkipTlsVerification(@QueryParameter boolean value) {
+        if (!FormChecks.canAdminister() || !value) {
+            return FormValidation.ok();
+        }
+        return FormValidation.warning("INSECURE: Jenkins will accept any certificate from Vault, so anyone on the"
+                + " network path can impersonate Vault and steal its token. Lab use only.");
+    }
+
+    public FormValidation doCheckNamePrefix(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> ServiceAccountNames.checkPrefix(
+                v == null || v.isBlank() ? ServiceAccountNames.DEFAULT_PREFIX : v.trim()));
+    }
+
+    public FormValidation doCheckRotationEnabled(@QueryParameter boolean value) {
+        if (!FormChecks.canAdminister() || !value) {
+            return FormValidation.ok();
+        }
+        boolean anyAdminApi = getOrganizations().stream().anyMatch(o -> o instanceof AdminApiOrganization);
+        boolean anyEngine = getOrganizations().stream().anyMatch(o -> o instanceof VaultEngineOrganization);
+        return anyAdminApi || anyEngine ? FormValidation.ok()
+                : FormValidation.warning("No organization is configured yet, so there is no admin key to rotate.");
+    }
+
+    public FormValidation doCheckRotationPeriod(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> {
+            Duration d = ConfigDurations.parseOr(v, "Rotation period", Duration.ofDays(30));
+            if (d.compareTo(Duration.ofHours(1)) < 0) {
+                throw new IllegalArgumentException("Rotation period " + v.trim()
+                        + " is shorter than an hour: rotate at most hourly, e.g. 30d or 7d");
+            }
+        });
+    }
+
+    public FormValidation doCheckRotationWindow(@QueryParameter String value) {
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        return FormChecks.attempt(value, ConfigDurations::checkWindow);
+    }
+
+    public FormValidation doCheckSweeperEnabled(@QueryParameter boolean value) {
+        if (!FormChecks.canAdminister() || value) {
+            return FormValidation.ok();
+        }
+        return FormValidation.warning("With the sweeper off, keys of builds lost in a controller crash are deleted"
+                + " by nobody (Admin API organizations) until you do it by hand.");
+    }
+
+    public FormValidation doCheckSweeperInterval(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> ConfigDurations.parseOr(v, "Sweeper interval", Duration.ofHours(1)));
+    }
+
+    public FormValidation doCheckSweeperGrace(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> ConfigDurations.parseOr(v, "Sweeper grace", Duration.ofMinutes(10)));
+    }
+
+    public FormValidation doCheckSweeperDryRun(@QueryParameter boolean value) {
+        if (!FormChecks.canAdminister() || !value) {
+            return FormValidation.ok();
+        }
+        return FormValidation.warning("Dry run: the sweeper only logs what it would delete.");
+    }
+
+    public FormValidation doCheckRevocationRetryInterval(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> ConfigDurations.parseOr(v, "Retry interval", Duration.ofMinutes(5)));
+    }
+
+    /** Used by {@code global.jelly} to list the auth methods in the dropdown. */
+    public DescriptorExtensionList<VaultAuthConfig, Descriptor<VaultAuthConfig>> getVaultAuthDescriptors() {
+        return Jenkins.get().getDescriptorList(VaultAuthConfig.class);
+    }
+}

@@ -1,0 +1,90 @@
+package io.jenkins.plugins.openaikeys;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.security.AccessControlled;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import java.util.Optional;
+import jenkins.model.Jenkins;
+
+/**
+ * Form support shared by the step's and the wrapper's descriptors: the role list and the field
+ * checks.
+ *
+ * <p>Why permission-checked: role names and which jobs may use them describe the controller's
+ * setup; only someone who may configure the job (or administer Jenkins, outside a job) sees them.
+ */
+final class RoleChoices {
+
+    private RoleChoices() {}
+
+    static boolean mayConfigure(@CheckForNull Item item) {
+        AccessControlled target = item != null ? item : Jenkins.get();
+        return target.hasPermission(item != null ? Item.CONFIGURE : Jenkins.ADMINISTER);
+    }
+
+    static ListBoxModel forItem(@CheckForNull Item item) {
+        ListBoxModel model = new ListBoxModel();
+        if (!mayConfigure(item)) {
+            return model;
+        }
+        for (RoleConfig role : OpenAIKeysConfiguration.get().getRoles()) {
+            model.add(role.getName());
+        }
+        return model;
+    }
+
+    static Optional<RoleConfig> find(@CheckForNull String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        return OpenAIKeysConfiguration.get().getRoles().stream()
+                .filter(r -> name.equals(r.getName()))
+                .findFirst();
+    }
+
+    static FormValidation checkRole(@CheckForNull Item item, @CheckForNull String value) {
+        if (!mayConfigure(item)) {
+            return FormValidation.ok();
+        }
+        String role = Util.fixEmptyAndTrim(value);
+        if (role == null) {
+            return FormValidation.error("Choose a role; roles are defined under Manage Jenkins → System.");
+        }
+        if (find(role).isEmpty()) {
+            return FormValidation.error("There is no role named '" + role + "'; define it under Manage Jenkins → System.");
+        }
+        return FormValidation.ok();
+    }
+
+    static FormValidation checkVariable(@CheckForNull String value) {
+        String variable = Util.fixEmptyAndTrim(value);
+        if (variable == null) {
+            return FormValidation.ok("Blank uses the role's variable (default " + KeyVariables.DEFAULT_VARIABLE + ").");
+        }
+        if (!KeyVariables.isValidName(variable)) {
+            return FormValidation.error("Use letters, digits and underscores only, not starting with a digit.");
+        }
+        return FormValidation.ok();
+    }
+
+    static FormValidation checkTtl(@CheckForNull String value) {
+        if (Util.fixEmptyAndTrim(value) == null) {
+            return FormValidation.ok("Blank uses the role's TTL.");
+        }
+        try {
+            KeyService.parseTtl(value);
+            return FormValidation.ok();
+        } catch (AbortException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    /** The role's configured variable, if the role exists. */
+    static @CheckForNull String roleVariable(@CheckForNull String role) {
+        return find(role).map(RoleConfig::getVariable).orElse(null);
+    }
+}

@@ -1,0 +1,219 @@
+package io.jenkins.plugins.openaikeys;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.console.ConsoleLogFilter;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.Secret;
+import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
+import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * Runs {@code withOpenAIKey}: on a background thread of the controller, authorize the job, mint a
+ * key, bind and mask it, run the body, then revoke the key whether the body succeeded or failed.
+ *
+ * <p>What is serialized into program.dat (the block may outlive a restart): the role/variable/TTL
+ * strings, the ledger handle id and public key id here; the key inside {@link KeyEnvironment} and
+ * the mask inside {@link SecretMask}, both as encrypted {@link Secret}s. The in-memory
+ * {@link RevocationHandle} is transient; after a restart it is looked up in the durable ledger by id.
+ *
+ * <p>Abort while minting: {@link GeneralNonBlockingStepExecution#stop} interrupts the background
+ * thread, but an HTTP call may still complete. Whatever the thread minted after the stop is revoked
+ * by the thread itself before it gives up ({@link #enterBody()} decides atomically, without holding a
+ * lock across calls into Pipeline). Abort while the body runs: Pipeline stops only the innermost
+ * steps, so the body fails and {@link Callback} revokes. If {@link #stop} did reach this execution
+ * during the body, {@code run} would refuse new work, so the callback revokes on {@link Timer}
+ * instead. Anything missed is still in the ledger and is revoked when the build finishes
+ * ({@link OrphanedKeyRevoker}) or by {@link PendingRevocationsWork}.
+ */
+final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Logger LOGGER = Logger.getLogger(WithOpenAIKeyExecution.class.getName());
+
+    private final String role;
+    private final String variable;
+    private final String ttl;
+
+    /** Set once minted: ids only. */
+    private String handleId;
+    private String keyId;
+
+    private transient boolean stopRequested;
+    private transient boolean bodyEntered;
+
+    WithOpenAIKeyExecution(StepContext context, String role, String variable, String ttl) {
+        super(context);
+        this.role = role;
+        this.variable = variable;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public boolean start() {
+        run(this::doStart);
+        return false;
+    }
+
+    private void doStart() throws Exception {
+        StepContext context = getContext();
+        Run<?, ?> run = context.get(Run.class);
+        TaskListener listener = context.get(TaskListener.class);
+        if (role == null) {
+            throw new AbortException("withOpenAIKey needs a role, e.g. withOpenAIKey('evals') { … }.");
+        }
+        String var = KeyVariables.resolve(variable, RoleChoices.roleVariable(role));
+        if (!KeyVariables.isValidName(var)) {
+            throw new AbortException("The variable '" + var + "' is not a valid environment variable name.");
+        }
+        Duration requested = KeyService.parseTtl(ttl);
+        KeyService.authorize(role, run);
+
+        MintedKey key = KeyService.mint(role, requested, run, listener);
+        RevocationHandle handle = key.handle();
+        handleId = handle.id();
+        keyId = key.keyId();
+
+        if (!enterBody()) {
+            // Aborted while minting: the key must not outlive this thread.
+            boolean interrupted = Thread.interrupted(); // let the revoke's own waits and I/O work
+            try {
+                KeyService.revoke(handle, handleId, keyId, listener);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return;
+        }
+
+        try {
+            String plain = key.value().reveal();
+            SecretMask mask = SecretMask.of(List.of(plain));
+            KeyEnvironment environment = new KeyEnvironment(var, Secret.fromString(plain),
+                    KeyVariables.publicValues(var, key.keyId(), key.projectId(), key.serviceAccountId()));
+            MaskingLogFilter filter = new MaskingLogFilter(mask, run.getCharset());
+            context.newBodyInvoker()
+                    .withContexts(
+                            EnvironmentExpander.merge(context.get(EnvironmentExpander.class), environment),
+                            BodyInvoker.mergeConsoleLogFilters(context.get(ConsoleLogFilter.class), filter))
+                    .withCallback(new Callback(handle, handleId, keyId, mask))
+                    .start();
+        } catch (RuntimeException e) {
+            // The body never started, so no callback will revoke: do it before reporting the error.
+            KeyService.revoke(handle, handleId, keyId, listener);
+            throw e;
+        }
+    }
+
+    /** True if the body may start; false if a stop arrived first (then it never will). */
+    private synchronized boolean enterBody() {
+        if (stopRequested) {
+            return false;
+        }
+        bodyEntered = true;
+        return true;
+    }
+
+    private synchronized boolean stopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public void stop(@NonNull Throwable cause) throws Exception {
+        synchronized (this) {
+            stopRequested = true;
+        }
+        super.stop(cause);
+    }
+
+    @Override
+    public @NonNull String getStatus() {
+        String status = super.getStatus();
+        return keyId == null ? status : status + "; holding OpenAI key " + keyId;
+    }
+
+    /**
+     * Revokes when the body ends (success or failure) and masks the key out of a failure. Like
+     * {@link GeneralNonBlockingStepExecution.TailCall}, but that class's {@code onFailure} is final and
+     * passes the body's exception on unchanged, and the exception may quote the key.
+     */
+    private final class Callback extends BodyExecutionCallback {
+
+        private static final long serialVersionUID = 1L;
+
+        private transient RevocationHandle handle;
+        private final String handleId;
+        private final String keyId;
+        private final SecretMask mask;
+
+        Callback(RevocationHandle handle, String handleId, String keyId, SecretMask mask) {
+            this.handle = handle;
+            this.handleId = handleId;
+            this.keyId = keyId;
+            this.mask = mask;
+        }
+
+        @Override
+        public void onSuccess(StepContext context, Object result) {
+            finish(context, () -> context.onSuccess(result));
+        }
+
+        @Override
+        public void onFailure(StepContext context, Throwable t) {
+            Throwable safe = mask.mask(t);
+            finish(context, () -> context.onFailure(safe));
+        }
+
+        private void finish(StepContext context, Runnable complete) {
+            if (stopRequested()) {
+                // run() does nothing once stop() was called; the step's outcome is already decided.
+                Timer.get().submit(() -> revoke(context));
+                return;
+            }
+            run(() -> {
+                revoke(context);
+                complete.run();
+            });
+        }
+
+        private void revoke(StepContext context) {
+            TaskListener listener = listener(context);
+            KeyService.revoke(handle, handleId, keyId, listener);
+            handle = null;
+        }
+
+        private TaskListener listener(StepContext context) {
+            try {
+                TaskListener listener = context.get(TaskListener.class);
+                if (listener != null) {
+                    return listener;
+                }
+            } catch (IOException e) {
+                LOGGER.log(Level.FINE, "No build log to report the revocation of " + keyId, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return TaskListener.NULL;
+        }
+    }
+
+    /** For tests and diagnostics: the public id of the key this block holds, if any. */
+    @CheckForNull String keyId() {
+        return keyId;
+    }
+}

@@ -1,0 +1,135 @@
+package io.jenkins.plugins.openaikeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
+import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+@WithJenkins
+class OpenAIKeysConfigurationTest {
+
+    @Test
+    void everyFieldSurvivesSubmittingTheConfigurationPage(JenkinsRule r) throws Exception {
+        Fixtures.addAppRoleCredential("rid", "sid");
+        OpenAIKeysConfiguration c = Fixtures.configureTypical("https://vault.example.com:8200");
+        c.setVaultCaCertificate(null);
+
+        r.configRoundtrip();
+
+        OpenAIKeysConfiguration after = OpenAIKeysConfiguration.get();
+        assertThat(after.getVaultAddress()).isEqualTo("https://vault.example.com:8200");
+        assertThat(after.getVaultNamespace()).isEqualTo("ci/team-a");
+        assertThat(after.isInsecureSkipTlsVerification()).isFalse();
+        assertThat(after.getVaultAuth()).isInstanceOf(AppRoleVaultAuth.class);
+        AppRoleVaultAuth auth = (AppRoleVaultAuth) after.getVaultAuth();
+        assertThat(auth.getCredentialsId()).isEqualTo(Fixtures.APPROLE_CREDENTIAL);
+        assertThat(auth.getMount()).isEqualTo("approle-jenkins");
+        assertThat(after.getOrganizations()).hasSize(2);
+        r.assertEqualDataBoundBeans(after.getOrganizations().get(0), c.getOrganizations().get(0));
+        r.assertEqualDataBoundBeans(after.getOrganizations().get(1), c.getOrganizations().get(1));
+        assertThat(after.getRoles()).extracting(RoleConfig::getName).containsExactly("evals", "deploy");
+        RoleConfig evals = after.findRole("evals");
+        assertThat(evals.getProjectId()).isEqualTo("proj_abc123");
+        assertThat(evals.getTtl()).isEqualTo("20m");
+        assertThat(evals.getMaxTtl()).isEqualTo("1h");
+        assertThat(evals.getVariable()).isEqualTo("OPENAI_KEY");
+        assertThat(evals.getAllowedJobList()).containsExactly("team-a/**", "nightly-evals");
+        assertThat(after.findRole("deploy").getEngineRole()).isEqualTo("deployer");
+        assertThat(after.findRole("deploy").getVariable()).isEqualTo("OPENAI_API_KEY");
+        assertThat(after.getNamePrefix()).isEqualTo("jk1");
+        assertThat(after.isRotationEnabled()).isTrue();
+        assertThat(after.getRotationPeriod()).isEqualTo("7d");
+        assertThat(after.getRotationWindow()).isEqualTo("02:00-04:00");
+        assertThat(after.isSweeperEnabled()).isTrue();
+        assertThat(after.getSweeperInterval()).isEqualTo("30m");
+        assertThat(after.getSweeperGrace()).isEqualTo("15m");
+        assertThat(after.isSweeperDryRun()).isTrue();
+        assertThat(after.getRevocationRetryInterval()).isEqualTo("2m");
+    }
+
+    @Test
+    void savedSettingsSurviveReloadFromDisk(JenkinsRule r) throws Exception {
+        Fixtures.configureTypical("https://vault.example.com:8200");
+
+        OpenAIKeysConfiguration fresh = new OpenAIKeysConfiguration(); // load() reads the saved XML
+
+        assertThat(fresh.getRoles()).extracting(RoleConfig::getName).containsExactly("evals", "deploy");
+        assertThat(fresh.getOrganizations()).extracting(OrganizationConfig::getName).containsExactly("research", "prod");
+        assertThat(fresh.getVaultAuth()).isInstanceOf(AppRoleVaultAuth.class);
+        assertThat(fresh.rotationPeriodDuration()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void defaultsAreSensible(JenkinsRule r) {
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        assertThat(c.getNamePrefix()).isEqualTo("jk");
+        assertThat(c.isSweeperEnabled()).isTrue();
+        assertThat(c.isRotationEnabled()).isFalse();
+        assertThat(c.isInsecureSkipTlsVerification()).isFalse();
+        assertThat(c.sweeperIntervalDuration()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.revocationRetryIntervalDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(new RoleConfig("a", "b").getVariable()).isEqualTo("OPENAI_API_KEY");
+    }
+
+    @Test
+    void brokerSaysWhatIsMissingWhenNotConfigured(JenkinsRule r) {
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        assertThatThrownBy(c::getBroker).isInstanceOf(BrokerException.class).hasMessageContaining("Vault address");
+
+        c.setVaultAddress("https://vault.example.com:8200");
+        assertThatThrownBy(c::getBroker).isInstanceOf(BrokerException.class).hasMessageContaining("Vault login");
+
+        c.setVaultAuth(new KubernetesVaultAuth("jenkins"));
+        assertThatThrownBy(c::getBroker).isInstanceOf(BrokerException.class).hasMessageContaining("organization");
+    }
+
+    @Test
+    void brokerIsReusedUntilTheNextSaveAndTheLedgerOutlivesRebuilds(JenkinsRule r) {
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        c.setVaultAddress("https://vault.example.com:8200");
+        c.setVaultAuth(new KubernetesVaultAuth("jenkins"));
+        c.setOrganizations(List.of(new VaultEngineOrganization("prod", "openai")));
+        RoleConfig deploy = new RoleConfig("deploy", "prod");
+        deploy.setEngineRole("deployer");
+        c.setRoles(List.of(deploy));
+        RevocationLedger ledger = c.getLedger();
+
+        KeyBroker first = c.getBroker();
+        assertThat(c.getBroker()).isSameAs(first);
+
+        c.setSweeperGrace("20m"); // any save
+        KeyBroker second = c.getBroker();
+        assertThat(second).isNotSameAs(first);
+        assertThat(c.getLedger()).isSameAs(ledger);
+        assertThat(second.role("deploy").engineRole()).isEqualTo("deployer");
+    }
+
+    @Test
+    void anInvalidRoleIsLeftOutWithoutStoppingTheOthers(JenkinsRule r) {
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        c.setVaultAddress("https://vault.example.com:8200");
+        c.setVaultAuth(new KubernetesVaultAuth("jenkins"));
+        c.setOrganizations(List.of(new VaultEngineOrganization("prod", "openai")));
+        RoleConfig good = new RoleConfig("deploy", "prod");
+        good.setEngineRole("deployer");
+        RoleConfig badTtl = new RoleConfig("broken", "prod");
+        badTtl.setEngineRole("x");
+        badTtl.setTtl("soon");
+        RoleConfig unknownOrg = new RoleConfig("orphan", "nowhere");
+        unknownOrg.setEngineRole("x");
+        c.setRoles(List.of(good, badTtl, unknownOrg));
+
+        KeyBroker broker = c.getBroker();
+
+        assertThat(broker.role("deploy")).isNotNull();
+        assertThatThrownBy(() -> broker.role("broken")).isInstanceOf(BrokerException.class);
+        assertThatThrownBy(() -> broker.role("orphan")).isInstanceOf(BrokerException.class);
+    }
+}

@@ -1,0 +1,51 @@
+package io.jenkins.plugins.openaikeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.test.steps.SemaphoreStep;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
+
+/** A controller restart while the body runs: the key survives encrypted and is revoked at the end. */
+class WithOpenAIKeyRestartTest {
+
+    @RegisterExtension
+    private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
+
+    @Test
+    void revokedAfterResume() throws Throwable {
+        // The fakes run outside Jenkins and outlive the restart, like real Vault and OpenAI.
+        FakeBackends[] backends = new FakeBackends[1];
+        try {
+            sessions.then(j -> {
+                backends[0] = FakeBackends.start();
+                WorkflowJob p = j.createProject(WorkflowJob.class, "restart");
+                p.setDefinition(new CpsFlowDefinition(
+                        "withOpenAIKey('evals') { semaphore 'wait'; echo \"after=${env.OPENAI_API_KEY_ID}\" }", true));
+                WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+                SemaphoreStep.waitForStart("wait/1", b);
+                assertThat(backends[0].liveKeys()).isEqualTo(1);
+                assertThat(BuildDirectory.filesLeaking(b, backends[0].mintedKeyValues())).isEmpty();
+            });
+            sessions.then(j -> {
+                WorkflowRun b = j.jenkins.getItemByFullName("restart", WorkflowJob.class).getBuildByNumber(1);
+                assertThat(backends[0].liveKeys()).isEqualTo(1); // still in use: the replay must not revoke it
+                SemaphoreStep.success("wait/1", null);
+                j.assertBuildStatusSuccess(j.waitForCompletion(b));
+                j.assertLogContains("after=key_", b);
+                j.assertLogContains("Revoked key_", b);
+                assertThat(backends[0].liveKeys()).isZero();
+                assertThat(backends[0].revokes()).isEqualTo(1);
+                assertThat(BuildDirectory.filesLeaking(b, backends[0].mintedKeyValues())).isEmpty();
+            });
+        } finally {
+            if (backends[0] != null) {
+                backends[0].close();
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.jenkins.plugins.openaikeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import hudson.Functions;
+import hudson.model.Result;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.jenkinsci.plugins.workflow.test.steps.SemaphoreStep;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+@WithJenkins
+class WithOpenAIKeyStepTest {
+
+    private JenkinsRule j;
+    private FakeBackends backends;
+
+    @BeforeEach
+    void setUp(JenkinsRule j) throws Exception {
+        this.j = j;
+        backends = FakeBackends.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        backends.close();
+    }
+
+    private WorkflowJob job(String name, String script) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsFlowDefinition(script, true));
+        return p;
+    }
+
+    private void assertNoKeyAnywhere(WorkflowRun b) throws Exception {
+        String log = JenkinsRule.getLog(b);
+        for (String key : backends.mintedKeyValues()) {
+            assertThat(log).doesNotContain(key);
+            assertThat(log).doesNotContain(Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(BuildDirectory.filesLeaking(b, backends.mintedKeyValues())).isEmpty();
+    }
+
+    @Test
+    void bindsMasksAndRevokes() throws Exception {
+        assumeFalse(Functions.isWindows(), "uses sh");
+        WorkflowJob p = job("evals", "node { withOpenAIKey('evals') {\n"
+                + "  sh 'echo \"key=$OPENAI_API_KEY id=$OPENAI_API_KEY_ID project=$OPENAI_API_KEY_PROJECT_ID\"'\n"
+                + "  sh 'printf %s \"$OPENAI_API_KEY\" | base64'\n"
+                + "  sh 'test -n \"$OPENAI_API_KEY\"'\n"
+                + "} }");
+        WorkflowRun b = j.buildAndAssertSuccess(p);
+        j.assertLogContains("Minted OpenAI key key_", b);
+        j.assertLogContains("key=****", b);
+        j.assertLogContains("project=" + FakeBackends.PROJECT, b);
+        j.assertLogContains("Revoked key_", b);
+        assertNoKeyAnywhere(b);
+        assertThat(backends.mints()).isEqualTo(1);
+        assertThat(backends.revokes()).isEqualTo(1);
+        assertThat(backends.liveKeys()).isZero();
+    }
+
+    @Test
+    void customVariableAndTtl() throws Exception {
+        assumeFalse(Functions.isWindows(), "uses sh");
+        WorkflowJob p = job("custom", "node { withOpenAIKey(role: 'evals', variable: 'MY_KEY', ttl: '20m') {\n"
+                + "  sh 'echo \"mine=$MY_KEY id=$MY_KEY_ID default=${OPENAI_API_KEY:-unset}\"'\n"
+                + "} }");
+        WorkflowRun b = j.buildAndAssertSuccess(p);
+        j.assertLogContains("mine=****", b);
+        j.assertLogContains("default=unset", b);
+        assertThat(backends.liveKeys()).isZero();
+    }
+
+    @Test
+    void bodyFailureRevokesOnceAndMasksTheException() throws Exception {
+        WorkflowJob p = job("fails", "withOpenAIKey('evals') { error \"leaked ${env.OPENAI_API_KEY} here\" }");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("leaked **** here", b);
+        j.assertLogContains("Revoked key_", b);
+        assertThat(JenkinsRule.getLog(b)).doesNotContain(backends.mintedKeyValues().get(0));
+        assertThat(backends.revokes()).isEqualTo(1);
+        assertThat(backends.liveKeys()).isZero();
+    }
+
+    @Test
+    void abortDuringBodyRevokesOnce() throws Exception {
+        WorkflowJob p = job("abort-body", "withOpenAIKey('evals') { semaphore 'wait' }");
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        SemaphoreStep.waitForStart("wait/1", b);
+        assertThat(backends.liveKeys()).isEqualTo(1);
+        b.doStop();
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        j.assertLogContains("Revoked key_", b);
+        assertThat(backends.revokes()).isEqualTo(1);
+        assertThat(backends.liveKeys()).isZero();
+    }
+
+    @Test
+    void abortWhileMintingRevokesWhatWasMinted() throws Exception {
+        backends.slowMint(Duration.ofSeconds(3));
+        WorkflowJob p = job("abort-mint", "withOpenAIKey('evals') { echo 'body ran' }");
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        while (backends.mints() == 0) { // created remotely, response still delayed
+            Thread.sleep(50);
+        }
+        b.doStop();
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        j.assertLogNotContains("body ran", b);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (backends.liveKeys() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(backends.liveKeys()).isZero();
+        assertThat(OpenAIKeysConfiguration.get().getLedger().pending()).isEmpty();
+    }
+
+    @Test
+    void disallowedJobGetsOneSentenceAndNothingIsMinted() throws Exception {
+        WorkflowJob p = job("not-allowed", "withOpenAIKey('restricted') { echo 'body ran' }");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("restricted", b);
+        j.assertLogNotContains("body ran", b);
+        j.assertLogNotContains("\tat ", b); // no stack trace for a user mistake
+        assertThat(backends.mints()).isZero();
+    }
+
+    @Test
+    void unknownRoleGetsOneSentence() throws Exception {
+        WorkflowJob p = job("unknown", "withOpenAIKey('nosuch') { echo 'body ran' }");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("nosuch", b);
+        j.assertLogNotContains("body ran", b);
+        j.assertLogNotContains("\tat ", b);
+        assertThat(backends.mints()).isZero();
+    }
+
+    @Test
+    void snippetGeneratorRoundTrip() throws Exception {
+        WithOpenAIKeyStep step = new WithOpenAIKeyStep("evals");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+        step.setVariable("MY_KEY");
+        step.setTtl("20m");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+    }
+
+    @Test
+    void wrapInPipelineIsRefused() throws Exception {
+        WorkflowJob p = job("wrap", "node { wrap(mintOpenAIKey(role: 'evals')) { echo 'body ran' } }");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("withOpenAIKey", b);
+        j.assertLogNotContains("body ran", b);
+        assertThat(backends.mints()).isZero();
+    }
+}
