@@ -102,6 +102,7 @@ final class FaultWorld implements AutoCloseable {
     private final Path ledgerDir;
     private final Set<String> extraSecrets = new LinkedHashSet<>();
     private final List<String> surfaced = new ArrayList<>();
+    private final Map<String, byte[]> snapshots = new LinkedHashMap<>();
 
     FaultWorld() {
         this(FakeTokenSpec.ttl(Duration.ofHours(2)));
@@ -296,6 +297,19 @@ final class FaultWorld implements AutoCloseable {
 
     Path ledgerDir() {
         return ledgerDir;
+    }
+
+    /**
+     * Keeps the bytes of every file written so far: a handle file removed by the end of the
+     * scenario is audited too. Called whenever a scenario looks at the ledger.
+     */
+    void snapshotFiles() {
+        LeakAudit.files(root).forEach((name, bytes) -> snapshots.put("snapshot " + snapshots.size() + " of " + name,
+                bytes));
+    }
+
+    Map<String, byte[]> fileSnapshots() {
+        return Map.copyOf(snapshots);
     }
 
     List<String> surfacedMessages() {

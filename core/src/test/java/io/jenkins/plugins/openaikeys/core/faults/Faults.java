@@ -75,8 +75,9 @@ final class Faults {
                 .filter(c -> c.endpoint() == endpoint && !c.dropped() && c.status() / 100 == 2).count();
     }
 
-    /** The {@code *.handle} files in the durable ledger directory. */
+    /** The {@code *.handle} files in the durable ledger directory (their bytes are kept for the audit). */
     static List<Path> handleFiles(FaultWorld w) {
+        w.snapshotFiles();
         if (!Files.isDirectory(w.ledgerDir())) {
             return List.of();
         }

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * What a scenario left behind once it recovered, in the two numbers the suite reports:
  * leaked keys (live managed service accounts + live Vault leases) and leaked secret bytes
  * (every occurrence of every secret value, times its length, in the captured logs, in the
- * messages callers got, and byte-wise in every file the world wrote).
+ * messages callers got, and byte-wise in every file the world wrote, including the
+ * snapshots taken while handles were still on disk).
  */
 final class LeakAudit {
 
@@ -55,6 +56,7 @@ final class LeakAudit {
         places.put("messages callers got", String.join("\n", world.surfacedMessages())
                 .getBytes(StandardCharsets.UTF_8));
         places.putAll(files(world.root()));
+        places.putAll(world.fileSnapshots());
         long bytes = leakedBytes(world.secrets(), places, findings);
         return new Result(accounts.size(), leases.size(), bytes, List.copyOf(findings));
     }

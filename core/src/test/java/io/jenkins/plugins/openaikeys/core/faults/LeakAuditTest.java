@@ -39,7 +39,7 @@ class LeakAuditTest {
     }
 
     @Test
-    void findsAPlantedLiveKeyLeaseLogLineFileAndMessage() throws Exception {
+    void findsAPlantedLiveKeyLeaseLogLineFileDeletedFileAndMessage() throws Exception {
         try (FaultWorld w = new FaultWorld()) {
             FaultWorld.Controller c = w.controller();
             MintedKey account = w.mint(c.broker(), FaultWorld.ADMIN_ROLE, "1");
@@ -47,6 +47,9 @@ class LeakAuditTest {
             String value = account.value().reveal();
             Logger.getLogger("io.jenkins.plugins.openaikeys.core.faults.Planted").log(Level.FINE, "key {0}", value);
             Files.writeString(w.root().resolve("stray.txt"), value + value, StandardCharsets.UTF_8);
+            Files.writeString(w.root().resolve("gone.txt"), value, StandardCharsets.UTF_8);
+            w.snapshotFiles(); // both files, once more each
+            Files.delete(w.root().resolve("gone.txt"));
             w.surfaced(new IllegalStateException("wrapped", new RuntimeException("admin " + w.org.adminKey().reveal())));
 
             LeakAudit.Result r = LeakAudit.audit(w);
@@ -57,7 +60,8 @@ class LeakAuditTest {
             // the log line holds the value in the raw parameter and in the formatted message
             long logBytes = 2L * value.length();
             assertThat(r.leakedSecretBytes())
-                    .isEqualTo(logBytes + 2L * value.length() + w.org.adminKey().reveal().length());
+                    .isEqualTo(logBytes + 2L * value.length() + (2L + 1L) * value.length()
+                            + w.org.adminKey().reveal().length());
             assertThat(r.clean()).isFalse();
 
             c.broker().revoke(account.handle());
