@@ -42,6 +42,11 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  *
  * <p>Form submission uses {@link GlobalConfiguration}'s default {@code configure}, which binds
  * the submitted JSON through the {@link DataBoundSetter}s below (each of which saves).
+ * Known gap: stapler's {@code bindJSON} calls a setter only for keys present in the form, and
+ * an empty repeatable list submits no key, so deleting the last organization or role on the
+ * page does not stick. The usual fix overrides {@code configure(StaplerRequest…)}, which the
+ * team rule (no StaplerRequest/StaplerRequest2 in signatures; it changed type between our two
+ * Jenkins lines) rules out; documented in docs/configuration.md with the JCasC workaround.
  */
 @Extension
 @Symbol("openAIKeys")
