@@ -84,6 +84,16 @@ public final class AdminApiKeySource implements KeySource {
         return config;
     }
 
+    /**
+     * The OpenAI client this source currently mints with, for the admin config Vault holds now
+     * (the cached one while fresh). Why public: the orphan sweeper must list and delete service
+     * accounts with the same admin key and connection pool, without a second Vault read or a
+     * second copy of the key. Ask again for each sweep so a rotated key is picked up.
+     */
+    public OpenAiAdminClient adminClient() {
+        return clientFor(config.get());
+    }
+
     @Override
     public MintedKey mint(Role role, MintRequest req, Duration ttl, String serviceAccountName) {
         String projectId = role.projectId();

@@ -107,6 +107,21 @@ class AdminApiKeySourceTest {
     }
 
     @Test
+    void theAdminClientIsTheOneMintsUseSoTheSweeperNeedsNoSecondKeyOrVaultRead() {
+        AdminApiKeySource source = fakes.adminSource(fakes.vaultClient());
+        KeyBroker broker = broker(source);
+        MintedKey key = mint(broker);
+        fakes.vault.resetCallLog();
+
+        assertThat(source.adminClient().listServiceAccounts(fakes.project.id()))
+                .extracting(a -> a.id()).containsExactly(key.serviceAccountId());
+        assertThat(fakes.vault.callLog()).isEmpty();
+        assertThat(source.clientsBuilt()).isEqualTo(1);
+
+        broker.revoke(key.handle());
+    }
+
+    @Test
     void theAdminConfigIsReadAgainAfterItsMaxAge() {
         AdminApiKeySource source = fakes.adminSource(fakes.vaultClient());
         KeyBroker broker = broker(source);
