@@ -133,6 +133,36 @@ class AdminKeyRotatorTest {
     }
 
     @Test
+    void twoControllersAtOnceEndWithOneWorkingKey() throws Exception {
+        AdminKeyRotator a = f.rotator(f.proxiedClient()).build();
+        AdminKeyRotator b = f.rotator(f.directClient()).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<RotationResult> ra = pool.submit(() -> {
+                    go.await();
+                    return a.rotate();
+                });
+                java.util.concurrent.Future<RotationResult> rb = pool.submit(() -> {
+                    go.await();
+                    return b.rotate();
+                });
+                go.countDown();
+                List<RotationResult> both = List.of(ra.get(), rb.get());
+                printed.add(both);
+                assertThat(both).extracting(RotationResult::outcome).as("round %d", round)
+                        .containsAnyOf(Outcome.ROTATED).doesNotContain(Outcome.UNKNOWN, Outcome.ROTATED_WITH_WARNING);
+                assertThat(f.liveAdminKeyIds()).as("round %d", round).containsExactly(f.storedKeyId());
+                assertThat(f.metadata()).doesNotContainKey("pending_delete_admin_key_id");
+                f.openAiWith(f.storedKey()).listAdminKeys(); // the stored key works
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void newKeyThatDoesNotWorkIsDeletedAndNothingChanges() {
         f.openai.inject(Endpoint.LIST_ADMIN_KEYS, Fault.status(403));
 
