@@ -98,4 +98,57 @@ class TtlsTest {
             assertThat(Ttls.parse(Ttls.format(d))).isEqualTo(d);
         }
     }
+    @ParameterizedTest
+    @CsvSource({
+            "30d, 2592000",
+            "1d12h, 129600",
+            "7D, 604800",
+            "12h, 43200",
+            "90m, 5400",
+            "600, 600",
+            "1d0h30m5s, 88205",
+    })
+    void periodsTakeDaysToo(String text, long seconds) {
+        assertThat(Ttls.parsePeriod(text, "Rotation period")).isEqualTo(Duration.ofSeconds(seconds));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc", "-1d", "1.5d", "d", "1h1d", "1w", "30 d", "P30D"})
+    void periodGarbageNamesTheFieldAndShowsDays(String text) {
+        assertThatThrownBy(() -> Ttls.parsePeriod(text, "Rotation period")).isInstanceOf(BrokerException.class)
+                .hasMessage("Rotation period '" + text.trim() + "' is not a duration: use e.g. 30d, 1d12h, 12h, 15m or seconds");
+    }
+
+    @Test
+    void periodZeroIsRefused() {
+        assertThatThrownBy(() -> Ttls.parsePeriod("0d", "Sweeper interval"))
+                .hasMessage("Sweeper interval '0d' is zero: use a positive duration such as 30d, 12h or 15m");
+    }
+
+    @Test
+    void ttlsStillRefuseDays() {
+        assertThatThrownBy(() -> Ttls.parse("1d")).isInstanceOf(BrokerException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "2592000, 30d",
+            "129600, 1d12h",
+            "88205, 1d30m5s",
+            "3600, 1h",
+            "0, 0s",
+    })
+    void formatsPeriodsWithDays(long seconds, String expected) {
+        assertThat(Ttls.formatPeriod(Duration.ofSeconds(seconds))).isEqualTo(expected);
+        assertThat(Ttls.parsePeriod(expected.equals("0s") ? "1s" : expected, "x")).isNotNull();
+    }
+
+    @Test
+    void periodFormatAndParseRoundTrip() {
+        Random random = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            Duration d = Duration.ofSeconds(1 + random.nextInt(100_000_000));
+            assertThat(Ttls.parsePeriod(Ttls.formatPeriod(d), "x")).isEqualTo(d);
+        }
+    }
 }

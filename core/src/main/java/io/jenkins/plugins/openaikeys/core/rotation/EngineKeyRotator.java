@@ -1,0 +1,148 @@
+package io.jenkins.plugins.openaikeys.core.rotation;
+
+import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
+import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
+import io.jenkins.plugins.openaikeys.core.vault.VaultException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Rotates the admin key of a {@code vaultEngine} organization by asking Vault's OpenAI secrets
+ * engine to do it ({@code POST {mount}/config/rotate}): the key never leaves Vault, so there is
+ * nothing for Jenkins to store or delete. Why Jenkins triggers it at all: the engine may be
+ * configured without its own rotation schedule, and operators want one schedule and one
+ * "Rotate now" button for every organization.
+ *
+ * <p>The rotate call is never repeated after a lost answer (the Vault client guarantees that):
+ * a second rotation would be harmless for Vault but not what was asked. A lost answer is checked
+ * by reading {@code {mount}/config} again; if that does not settle it the run reports
+ * {@link Outcome#UNKNOWN}. Thread-safe.
+ */
+public final class EngineKeyRotator implements Rotator {
+
+    private static final Logger LOG = Logger.getLogger(EngineKeyRotator.class.getName());
+
+    private final String organization;
+    private final VaultClient vault;
+    private final String mount;
+    private final Clock clock;
+
+    /**
+     * @param organization the organization's name in the plugin configuration
+     * @param mount        the engine's mount, e.g. {@code openai}
+     */
+    public EngineKeyRotator(String organization, VaultClient vault, String mount, Clock clock) {
+        this.organization = Objects.requireNonNull(organization, "organization");
+        this.vault = Objects.requireNonNull(vault, "vault");
+        this.mount = Objects.requireNonNull(mount, "mount");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String organization() {
+        return organization;
+    }
+
+    /** {@code last_rotated} from {@code {mount}/config}; the engine has no pending deletions. */
+    @Override
+    public RotationStatus status() {
+        return new RotationStatus(lastRotated(vault.readEngineConfig(mount)), List.of());
+    }
+
+    @Override
+    public synchronized RotationResult rotate() {
+        Instant at = clock.instant();
+        String before = null;
+        try {
+            before = string(vault.readEngineConfig(mount).get("admin_api_key_id"));
+        } catch (VaultException e) {
+            LOG.log(Level.FINE, "Could not read {0}/config before rotating: {1}", new Object[] {mount,
+                    e.getMessage()});
+        }
+        try {
+            String after = string(vault.rotateEngineAdminKey(mount).get("admin_api_key_id"));
+            return result(Outcome.ROTATED, before, after, at, "Vault's OpenAI engine " + mount
+                    + " rotated the admin key of organization '" + organization + "'"
+                    + (before == null ? "" : " from " + before) + (after == null ? "" : " to " + after));
+        } catch (VaultException e) {
+            if (!ambiguous(e)) {
+                return result(Outcome.FAILED, before, null, at, "Vault's OpenAI engine " + mount
+                        + " did not rotate the admin key of organization '" + organization + "' (" + e.getMessage()
+                        + "): nothing was changed");
+            }
+            String now = null;
+            try {
+                now = string(vault.readEngineConfig(mount).get("admin_api_key_id"));
+            } catch (VaultException again) {
+                LOG.log(Level.FINE, "Could not read {0}/config after a lost rotate answer: {1}",
+                        new Object[] {mount, again.getMessage()});
+            }
+            if (before != null && now != null && !before.equals(now)) {
+                return result(Outcome.ROTATED, before, now, at, "Vault's OpenAI engine " + mount
+                        + " rotated the admin key of organization '" + organization + "' from " + before + " to "
+                        + now + " (the answer was lost, " + mount + "/config confirms it)");
+            }
+            return result(Outcome.UNKNOWN, before, null, at, "Rotating the admin key of organization '"
+                    + organization + "' through Vault's OpenAI engine " + mount + " failed without a clear answer ("
+                    + e.getMessage() + "): outcome unknown, check " + mount + "/config");
+        }
+    }
+
+    /** The engine deletes its old key itself: nothing pending here. */
+    @Override
+    public RotationResult deletePending() {
+        return new RotationResult(organization, Outcome.NOT_DUE, null, null, clock.instant(),
+                "Vault's OpenAI engine " + mount + " deletes old admin keys itself");
+    }
+
+    /**
+     * {@code last_rotated} as the engine reports it (RFC 3339); null when absent, empty,
+     * unreadable or the zero time Go prints for "never".
+     */
+    static Instant lastRotated(Map<String, Object> config) {
+        Object v = config.get("last_rotated");
+        if (v instanceof Number n) {
+            return n.longValue() <= 0 ? null : Instant.ofEpochSecond(n.longValue());
+        }
+        String s = string(v);
+        if (s == null) {
+            return null;
+        }
+        try {
+            Instant t = OffsetDateTime.parse(s).toInstant();
+            return t.isAfter(Instant.EPOCH) ? t : null;
+        } catch (DateTimeParseException e) {
+            LOG.log(Level.FINE, "Unreadable last_rotated in the engine config: {0}", s);
+            return null;
+        }
+    }
+
+    private static String string(Object v) {
+        return v == null || v.toString().isBlank() ? null : v.toString().trim();
+    }
+
+    private static boolean ambiguous(VaultException e) {
+        return switch (e.kind()) {
+            case UNREACHABLE, SERVER_ERROR, MALFORMED_RESPONSE -> true;
+            default -> false;
+        };
+    }
+
+    private RotationResult result(Outcome outcome, String oldId, String newId, Instant at, String message) {
+        LOG.log(outcome.needsAttention() ? Level.WARNING : Level.INFO, message);
+        return new RotationResult(organization, outcome, oldId, newId, at, message);
+    }
+
+    @Override
+    public String toString() {
+        return "EngineKeyRotator{" + organization + ", " + mount + "}";
+    }
+}
