@@ -58,6 +58,7 @@ public final class FakeVault implements AutoCloseable {
     private final OkHttpClient openAiHttp = new OkHttpClient.Builder()
             .connectTimeout(5, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS).build();
     private volatile boolean sealed;
+    private volatile Duration latency = Duration.ZERO;
 
     @FunctionalInterface
     private interface MockResponseFactory {
@@ -106,6 +107,15 @@ public final class FakeVault implements AutoCloseable {
         synchronized (lock) {
             return namespaces.computeIfAbsent(key, k -> new FakeVaultNamespace(this, k));
         }
+    }
+
+    /**
+     * Real-time delay before every answer (benchmarks). Applied after the request was handled
+     * and outside the lock, like network latency: it does not serialise concurrent requests.
+     */
+    public FakeVault latency(Duration perRequest) {
+        this.latency = Objects.requireNonNull(perRequest);
+        return this;
     }
 
     public void seal() {
@@ -280,6 +290,16 @@ public final class FakeVault implements AutoCloseable {
     private final class VaultDispatcher extends Dispatcher {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            MockResponse response = dispatchWithoutLatency(request);
+            Duration d = latency;
+            if (!d.isZero()) {
+                response.setHeadersDelay(response.getHeadersDelay(TimeUnit.MILLISECONDS) + d.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            return response;
+        }
+
+        private MockResponse dispatchWithoutLatency(RecordedRequest request) {
             HttpUrl url = request.getRequestUrl();
             String method = request.getMethod();
             String fullPath = url == null ? "" : url.encodedPath();
