@@ -3,6 +3,7 @@ package io.jenkins.plugins.openaikeys.core.vault.fake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.openaikeys.core.testing.NoDelayServerSocketFactory;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.mockwebserver.Dispatcher;
@@ -78,6 +79,7 @@ public final class FakeVault implements AutoCloseable {
     /** Starts on a random loopback port. */
     public static FakeVault start(Clock clock) {
         FakeVault v = new FakeVault(clock);
+        v.server.setServerSocketFactory(new NoDelayServerSocketFactory());
         v.server.setDispatcher(v.new VaultDispatcher());
         try {
             v.server.start(InetAddress.getLoopbackAddress(), 0);
