@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.openaikeys.core.testing.NoDelayServerSocketFactory;
+import io.jenkins.plugins.openaikeys.core.testing.PreciseDelay;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.mockwebserver.Dispatcher;
@@ -114,6 +115,7 @@ public final class FakeVault implements AutoCloseable {
     /**
      * Real-time delay before every answer (benchmarks). Applied after the request was handled
      * and outside the lock, like network latency: it does not serialise concurrent requests.
+     * Waited with {@link PreciseDelay}, so an answer costs this much and not a timer's slack more.
      */
     public FakeVault latency(Duration perRequest) {
         this.latency = Objects.requireNonNull(perRequest);
@@ -295,8 +297,7 @@ public final class FakeVault implements AutoCloseable {
             MockResponse response = dispatchWithoutLatency(request);
             Duration d = latency;
             if (!d.isZero()) {
-                response.setHeadersDelay(response.getHeadersDelay(TimeUnit.MILLISECONDS) + d.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                PreciseDelay.await(d);
             }
             return response;
         }
