@@ -30,8 +30,8 @@ final class BrokerFactory {
 
     private static final Logger LOGGER = Logger.getLogger(BrokerFactory.class.getName());
 
-    /** A broker and the configuration generation it was built from. */
-    record Built(long generation, KeyBroker broker) {
+    /** A broker, its key sources by organization, and the configuration generation they were built from. */
+    record Built(long generation, KeyBroker broker, Map<String, KeySource> sources) {
     }
 
     private final OpenAIKeysConfiguration config;
@@ -88,7 +88,7 @@ final class BrokerFactory {
         }
         LOGGER.log(Level.FINE, "OpenAI Ephemeral Keys: broker built with roles {0} and organizations {1}",
                 new Object[] {roles.keySet(), sources.keySet()});
-        return new Built(generation, CoreWiring.broker(roles, sources, ledger, names));
+        return new Built(generation, CoreWiring.broker(roles, sources, ledger, names), Map.copyOf(sources));
     }
 
     VaultClient vaultClient() {

@@ -7,6 +7,7 @@ import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
@@ -40,6 +42,11 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  *
  * <p>Form submission uses {@link GlobalConfiguration}'s default {@code configure}, which binds
  * the submitted JSON through the {@link DataBoundSetter}s below (each of which saves).
+ * Known gap: stapler's {@code bindJSON} calls a setter only for keys present in the form, and
+ * an empty repeatable list submits no key, so deleting the last organization or role on the
+ * page does not stick. The usual fix overrides {@code configure(StaplerRequest…)}, which the
+ * team rule (no StaplerRequest/StaplerRequest2 in signatures; it changed type between our two
+ * Jenkins lines) rules out; documented in docs/configuration.md with the JCasC workaround.
  */
 @Extension
 @Symbol("openAIKeys")
@@ -341,12 +348,26 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
      * @throws BrokerException one sentence when the plugin is not (fully) configured
      */
     public KeyBroker getBroker() {
+        return current().broker();
+    }
+
+    /**
+     * The key sources of the current broker by organization name (built like {@link #getBroker()}),
+     * so the orphan sweeper talks to OpenAI with the very client and admin key that mint.
+     *
+     * @throws BrokerException one sentence when the plugin is not (fully) configured
+     */
+    Map<String, KeySource> keySources() {
+        return current().sources();
+    }
+
+    private BrokerFactory.Built current() {
         long gen = generation;
         synchronized (brokerLock) {
             if (built == null || built.generation() != gen) {
                 built = new BrokerFactory(this, tokenCache(), getLedger(), http()).build(gen);
             }
-            return built.broker();
+            return built;
         }
     }
 

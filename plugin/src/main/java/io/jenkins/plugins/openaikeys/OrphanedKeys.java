@@ -79,8 +79,21 @@ final class OrphanedKeys {
             if (job == null) {
                 return true;
             }
-            Run<?, ?> run = job.getBuild(handle.buildId());
+            Run<?, ?> run = build(job, handle.buildId());
             return run == null || !run.isBuilding();
+        }
+    }
+
+    /**
+     * The build of that id. Build ids are the build numbers (since Jenkins 1.597), and
+     * {@link Job#getBuildByNumber(int)} loads one build, where {@code Job#getBuild(String)} walks
+     * (and so loads) every build of the job.
+     */
+    private static Run<?, ?> build(Job<?, ?> job, String buildId) {
+        try {
+            return job.getBuildByNumber(Integer.parseInt(buildId));
+        } catch (NumberFormatException e) {
+            return job.getBuild(buildId);
         }
     }
 }

@@ -17,8 +17,8 @@ class OpenAIKeysConfigurationTest {
 
     @Test
     void everyFieldSurvivesSubmittingTheConfigurationPage(JenkinsRule r) throws Exception {
-        Fixtures.addAppRoleCredential("rid", "sid");
-        OpenAIKeysConfiguration c = Fixtures.configureTypical("https://vault.example.com:8200");
+        FakeBackends.addAppRoleCredential("rid", "sid");
+        OpenAIKeysConfiguration c = FakeBackends.configureTypical("https://vault.example.com:8200");
         c.setVaultCaCertificate(null);
 
         r.configRoundtrip();
@@ -29,7 +29,7 @@ class OpenAIKeysConfigurationTest {
         assertThat(after.isInsecureSkipTlsVerification()).isFalse();
         assertThat(after.getVaultAuth()).isInstanceOf(AppRoleVaultAuth.class);
         AppRoleVaultAuth auth = (AppRoleVaultAuth) after.getVaultAuth();
-        assertThat(auth.getCredentialsId()).isEqualTo(Fixtures.APPROLE_CREDENTIAL);
+        assertThat(auth.getCredentialsId()).isEqualTo(FakeBackends.APPROLE_CREDENTIAL);
         assertThat(auth.getMount()).isEqualTo("approle-jenkins");
         assertThat(after.getOrganizations()).hasSize(2);
         r.assertEqualDataBoundBeans(after.getOrganizations().get(0), c.getOrganizations().get(0));
@@ -56,7 +56,7 @@ class OpenAIKeysConfigurationTest {
 
     @Test
     void savedSettingsSurviveReloadFromDisk(JenkinsRule r) throws Exception {
-        Fixtures.configureTypical("https://vault.example.com:8200");
+        FakeBackends.configureTypical("https://vault.example.com:8200");
 
         OpenAIKeysConfiguration fresh = new OpenAIKeysConfiguration(); // load() reads the saved XML
 

@@ -35,15 +35,15 @@ class PermissionsTest {
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin")
                 .grant(Jenkins.READ).everywhere().to("reader"));
-        Fixtures.addAppRoleCredential("rid", "sid");
-        Fixtures.addTokenCredential("hvs.not-a-real-token");
+        FakeBackends.addAppRoleCredential("rid", "sid");
+        FakeBackends.addTokenCredential("hvs.not-a-real-token");
     }
 
     @Test
     void credentialListBoxesAreEmptyWithoutAdminister() {
         try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
             assertThat(appRoleDescriptor().doFillCredentialsIdItems("")).isEmpty();
-            assertThat(tokenDescriptor().doFillCredentialsIdItems(Fixtures.TOKEN_CREDENTIAL)).isEmpty();
+            assertThat(tokenDescriptor().doFillCredentialsIdItems(FakeBackends.TOKEN_CREDENTIAL)).isEmpty();
             assertThat(jwtDescriptor().doFillCredentialsIdItems("")).isEmpty();
             assertThat(roleDescriptor().doFillOrganizationItems("")).isEmpty();
         }
@@ -53,9 +53,9 @@ class PermissionsTest {
     void administratorsSeeTheCredentialsOfTheRightType() {
         try (ACLContext ignored = ACL.as2(User.getById("admin", true).impersonate2())) {
             ListBoxModel approle = appRoleDescriptor().doFillCredentialsIdItems("");
-            assertThat(values(approle)).contains(Fixtures.APPROLE_CREDENTIAL).doesNotContain(Fixtures.TOKEN_CREDENTIAL);
+            assertThat(values(approle)).contains(FakeBackends.APPROLE_CREDENTIAL).doesNotContain(FakeBackends.TOKEN_CREDENTIAL);
             ListBoxModel token = tokenDescriptor().doFillCredentialsIdItems("");
-            assertThat(values(token)).contains(Fixtures.TOKEN_CREDENTIAL).doesNotContain(Fixtures.APPROLE_CREDENTIAL);
+            assertThat(values(token)).contains(FakeBackends.TOKEN_CREDENTIAL).doesNotContain(FakeBackends.APPROLE_CREDENTIAL);
         }
     }
 

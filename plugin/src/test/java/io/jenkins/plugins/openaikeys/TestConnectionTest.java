@@ -35,10 +35,10 @@ class TestConnectionTest {
                 "organization_id", "org-research"));
         vault.root().enableOpenAiEngine("openai", "http://127.0.0.1:9", SecretString.of("sk-engine-admin"),
                 "key_engine", "org-prod");
-        Fixtures.addAppRoleCredential("rid", "sid");
+        FakeBackends.addAppRoleCredential("rid", "sid");
         config = OpenAIKeysConfiguration.get();
         config.setVaultAddress(vault.address());
-        config.setVaultAuth(new AppRoleVaultAuth(Fixtures.APPROLE_CREDENTIAL));
+        config.setVaultAuth(new AppRoleVaultAuth(FakeBackends.APPROLE_CREDENTIAL));
     }
 
     @AfterEach
@@ -90,7 +90,7 @@ class TestConnectionTest {
     @Test
     void aWrongSecretIdIsALoginFailure() throws Exception {
         com.cloudbees.plugins.credentials.SystemCredentialsProvider.getInstance().getCredentials().clear();
-        Fixtures.addAppRoleCredential("rid", "wrong-secret-id");
+        FakeBackends.addAppRoleCredential("rid", "wrong-secret-id");
 
         FormValidation result = config.doTestConnection();
 

@@ -62,7 +62,7 @@ class WithOpenAIKeyStepTest {
         WorkflowRun b = j.buildAndAssertSuccess(p);
         j.assertLogContains("Minted OpenAI key key_", b);
         j.assertLogContains("key=****", b);
-        j.assertLogContains("project=" + FakeBackends.PROJECT, b);
+        j.assertLogContains("project=" + backends.projectId(), b);
         j.assertLogContains("Revoked key_", b);
         assertNoKeyAnywhere(b);
         assertThat(backends.mints()).isEqualTo(1);

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -56,7 +56,8 @@ public final class FileRevocationLedger implements RevocationLedger {
     @Override
     public void record(RevocationHandle h) {
         Path target = fileFor(h.id());
-        Path temp = directory.resolve(h.id() + ".tmp");
+        // A name of its own per write, so two writers of one id never share a temporary file.
+        Path temp = directory.resolve(h.id() + "." + UUID.randomUUID() + ".tmp");
         byte[] bytes = (h.toLine() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -81,7 +82,8 @@ public final class FileRevocationLedger implements RevocationLedger {
         try {
             Files.deleteIfExists(fileFor(handleId));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove revocation handle " + handleId + " from " + directory, e);
+            throw new BrokerException("Cannot remove revocation handle " + handleId + " from " + directory + ": "
+                    + e.getMessage() + " — check the permissions of the Jenkins home", e);
         }
     }
 
@@ -93,7 +95,8 @@ public final class FileRevocationLedger implements RevocationLedger {
                 read(file, handles);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the revocation ledger " + directory, e);
+            throw new BrokerException("Cannot list the revocation ledger " + directory + ": " + e.getMessage()
+                    + " — check the permissions of the Jenkins home", e);
         }
         return handles;
     }

@@ -380,10 +380,13 @@ public final class KeyBroker {
         }
     }
 
+    /** A failure for a message: our own sentences as they are, anything else with its type. */
     private static String describe(Throwable t) {
-        return t instanceof EphemeralKeyException || t.getMessage() == null
-                ? (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
-                : t.getClass().getSimpleName() + ": " + t.getMessage();
+        String message = t.getMessage();
+        if (message == null) {
+            return t.getClass().getSimpleName();
+        }
+        return t instanceof EphemeralKeyException ? message : t.getClass().getSimpleName() + ": " + message;
     }
 
     private static long millisSince(long startNanos) {

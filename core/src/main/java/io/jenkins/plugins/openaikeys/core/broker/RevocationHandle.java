@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Everything needed to destroy one minted key later — and nothing that could use it.
@@ -34,6 +35,8 @@ public final class RevocationHandle implements Serializable {
 
     public static final String FORMAT_KEY = "v";
     private static final String FORMAT_VERSION = "1";
+    /** Ids are UUIDs; anything restored must at least be safe as a file name. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final String id;
     private final SourceKind source;
@@ -49,6 +52,9 @@ public final class RevocationHandle implements Serializable {
 
     private RevocationHandle(Builder b) {
         this.id = require(b.id, "id");
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("a revocation handle id is letters, digits, '_' and '-' only");
+        }
         this.source = Objects.requireNonNull(b.source, "source");
         this.organization = require(b.organization, "organization");
         this.role = require(b.role, "role");

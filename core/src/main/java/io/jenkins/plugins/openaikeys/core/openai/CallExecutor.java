@@ -68,9 +68,15 @@ final class CallExecutor {
         }
     }
 
-    /** The message already names the call, the status and the x-request-id. */
+    /**
+     * The message already names the call, the status and the x-request-id. Only FINE: the
+     * failure is thrown, and the caller reports it once with its own context (the broker per
+     * key, with ids, and not again on every retry; the sweeper in its report) — a WARNING here
+     * would report every failure twice, and again on each periodic retry, and would raise an
+     * alarm for failures the caller absorbs (a 401 before switching to a rotated admin key).
+     */
     private static OpenAiException logged(OpenAiException failure) {
-        LOGGER.log(Level.WARNING, "{0}", failure.getMessage());
+        LOGGER.log(Level.FINE, "{0}", failure.getMessage());
         return failure;
     }
 

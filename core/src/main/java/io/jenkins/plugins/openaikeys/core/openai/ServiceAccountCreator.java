@@ -90,7 +90,8 @@ final class ServiceAccountCreator {
             if (delay.isEmpty()) {
                 OpenAiException failure = io != null ? errors.unreachable(call, io, attempts)
                         : errors.fromResponse(call, r, attempts, backoff.since(start));
-                LOGGER.log(Level.WARNING, "Creating service account {0} failed: {1}",
+                // thrown, and reported by the caller (the broker's "Could not mint"): FINE here
+                LOGGER.log(Level.FINE, "Creating service account {0} failed: {1}",
                         new Object[] {name, failure.getMessage()});
                 throw failure;
             }

@@ -59,7 +59,9 @@ public final class OrphanSweeper {
             }
         }
         SweepReport report = new SweepReport(organization, examined, swept, failures, policy.dryRun());
-        LOGGER.log(failures.isEmpty() ? Level.INFO : Level.WARNING, report.summary());
+        // The OpenAI client does not log the failures it throws, so the sweep names them here, once.
+        LOGGER.log(failures.isEmpty() ? Level.INFO : Level.WARNING, failures.isEmpty() ? report.summary()
+                : report.summary() + ": " + String.join("; ", failures));
         return report;
     }
 

@@ -89,6 +89,10 @@ class RevocationHandleTest {
         assertThatThrownBy(() -> RevocationHandle.fromLine("v=1&garbage")).hasMessageContaining("malformed entry 'garbage'");
         assertThatThrownBy(() -> RevocationHandle.fromLine("v=1&id=%zz")).hasMessageContaining("badly encoded");
         assertThatThrownBy(() -> RevocationHandle.fromMap(null)).isInstanceOf(BrokerException.class);
+        Map<String, String> pathId = new LinkedHashMap<>(adminHandle().toMap());
+        pathId.put("id", "../../etc/passwd");
+        assertThatThrownBy(() -> RevocationHandle.fromMap(pathId)).isInstanceOf(BrokerException.class)
+                .hasMessageContaining("is incomplete (a revocation handle id is letters, digits, '_' and '-' only)");
     }
 
     @Test

@@ -9,11 +9,13 @@ import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeServiceAccount;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
+import io.jenkins.plugins.openaikeys.core.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,5 +108,18 @@ class OrphanSweeperTest {
         assertThat(report.swept()).isEmpty();
         assertThat(report.failures()).singleElement().asString().contains(account.id());
         assertThat(report.summary()).contains("1 failures");
+    }
+
+    @Test
+    void aFailedDeleteIsLoggedOnceWithItsIdsBecauseTheClientDoesNotLogIt() {
+        FakeServiceAccount account = evals.addServiceAccount("jk-evals-job-1-" + (now - 3600) + "-a7k2");
+        openai.inject(Endpoint.DELETE_SERVICE_ACCOUNT, Fault.status(503).times(1));
+
+        try (LogCapture logs = LogCapture.plugin()) {
+            sweeper(false).sweep("org1", directory, List.of(evals.id()));
+
+            assertThat(logs.messagesAtLeast(Level.WARNING)).singleElement().asString()
+                    .contains("1 failures", account.id(), evals.id());
+        }
     }
 }

@@ -1,0 +1,119 @@
+package io.jenkins.plugins.openaikeys.core.broker;
+
+import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
+import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
+import io.jenkins.plugins.openaikeys.core.vault.VaultException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The admin configuration of one organization, read from Vault KV v2 and kept for a
+ * bounded time. Why cache: a mint must not cost a Vault round trip once warm. Why bounded,
+ * and dropped when OpenAI rejects the key ({@link #invalidate}): a rotated admin key —
+ * rotated by another controller or by hand — must be picked up without a restart.
+ * Thread-safe; concurrent callers share one read.
+ */
+public final class AdminConfigCache {
+
+    private static final Logger LOG = Logger.getLogger(AdminConfigCache.class.getName());
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+
+    private final VaultClient vault;
+    private final String mount;
+    private final String path;
+    private final Duration maxAge;
+    private final Clock clock;
+
+    private AdminConfig cached;
+    private Instant readAt;
+
+    /**
+     * @param mount  the KV v2 mount, e.g. {@code secret}
+     * @param path   the secret's path in it, e.g. {@code jenkins/openai/main}
+     * @param maxAge how long a read is trusted
+     */
+    public AdminConfigCache(VaultClient vault, String mount, String path, Duration maxAge, Clock clock) {
+        this.vault = Objects.requireNonNull(vault, "vault");
+        this.mount = Objects.requireNonNull(mount, "mount");
+        this.path = Objects.requireNonNull(path, "path");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The current admin config, from the cache while fresh.
+     *
+     * @throws BrokerException naming the path (and field) when the secret or a field is missing
+     * @throws VaultException  when Vault cannot be read (sealed, denied, unreachable, …)
+     */
+    public synchronized AdminConfig get() {
+        Instant now = clock.instant();
+        if (cached != null && now.isBefore(readAt.plus(maxAge))) {
+            return cached;
+        }
+        cached = read();
+        readAt = now;
+        return cached;
+    }
+
+    /** Forgets {@code stale} (e.g. after OpenAI answered 401 to it) unless already replaced. */
+    public synchronized void invalidate(AdminConfig stale) {
+        if (cached != null && cached == stale) {
+            cached = null;
+        }
+    }
+
+    /** Forgets whatever is cached. */
+    public synchronized void invalidate() {
+        cached = null;
+    }
+
+    /** {@code mount/path}, for messages. */
+    public String location() {
+        return mount + "/" + path;
+    }
+
+    private AdminConfig read() {
+        KvSecret secret;
+        try {
+            secret = vault.kvRead(mount, path);
+        } catch (VaultException e) {
+            if (e.kind() == VaultException.Kind.NOT_FOUND) {
+                throw new BrokerException("The OpenAI admin config " + location() + " does not exist in Vault:"
+                        + " write " + AdminConfig.ADMIN_API_KEY + ", " + AdminConfig.ADMIN_API_KEY_ID + " and "
+                        + AdminConfig.ORGANIZATION_ID + " there", e);
+            }
+            throw e;
+        }
+        String keyId = required(secret, AdminConfig.ADMIN_API_KEY_ID);
+        String orgId = required(secret, AdminConfig.ORGANIZATION_ID);
+        required(secret, AdminConfig.ADMIN_API_KEY);
+        SecretString key = secret.secretField(AdminConfig.ADMIN_API_KEY);
+        AdminConfig config = new AdminConfig(orgId, keyId, key, secret.field(AdminConfig.API_ENDPOINT),
+                secret.version());
+        LOG.log(Level.FINE, () -> "Read OpenAI admin config " + location() + " v" + secret.version()
+                + ": admin key " + keyId + " of organization " + orgId);
+        return config;
+    }
+
+    private String required(KvSecret secret, String field) {
+        String v = secret.field(field);
+        if (v == null || v.isBlank()) {
+            throw new BrokerException("The OpenAI admin config " + location() + " in Vault has no field " + field
+                    + ": add it (it needs " + AdminConfig.ADMIN_API_KEY + ", " + AdminConfig.ADMIN_API_KEY_ID
+                    + " and " + AdminConfig.ORGANIZATION_ID + ")");
+        }
+        return v.trim();
+    }
+
+    @Override
+    public String toString() {
+        return "AdminConfigCache{" + location() + ", maxAge=" + maxAge + "}";
+    }
+}
