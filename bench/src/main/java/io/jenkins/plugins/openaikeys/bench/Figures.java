@@ -10,6 +10,7 @@ final class Figures {
     private final BenchConfig config;
     private final Report report;
     private final QuietLogs logs;
+    private double bareRoundTripMs;
 
     Figures(Rig rig, BenchConfig config, Report report, QuietLogs logs) {
         this.rig = rig;
@@ -20,6 +21,9 @@ final class Figures {
 
     void all() throws Exception {
         rig.latency(config.latency());
+        report.section("calibration: one bare request (plain OkHttp, no plugin code) with latency L");
+        bareRoundTripMs = BareRoundTrip.medianMillis(rig, config.warmup(), config.builds());
+        report.info("calibration.bareRoundTripMs", bareRoundTripMs);
         sequential("adminApi", Rig.ADMIN_ROLE, 1, 2, 0);
         sequential("vaultEngine", Rig.ENGINE_ROLE, 100_001, 0, 2);
         concurrent();
@@ -42,6 +46,8 @@ final class Figures {
         report.info(source + ".median.mintPlusRevokeMs", r.medianMillis());
         report.target(source + ".overheadMs", r.overheadMillis(), "< " + BenchMain.OVERHEAD_TARGET_MS + " ms",
                 r.overheadMillis() < BenchMain.OVERHEAD_TARGET_MS && r.overheadMillis() > -1.0);
+        double roundTrips = r.steadyOpenAi() + r.steadyVault();
+        report.info(source + ".overheadBeyondBareRoundTripsMs", r.medianMillis() - roundTrips * bareRoundTripMs);
         report.target(source + ".leftovers", r.leftovers(), "0", r.leftovers() == 0);
         report.info(source + ".warningsLogged", logs.takeWarnings());
     }
