@@ -10,22 +10,36 @@ import java.util.function.DoubleSupplier;
  * the Vault clients so both back off the same way.
  *
  * <p>Retryable: 408, 409, 412 (Vault eventual consistency), 429, every 5xx, and I/O failures.
- * The wait is the server's hint when it gave one, otherwise {@code base·2^n} capped at
- * {@code maxDelay}, with "full jitter" between 75% and 100% of it so that many builds
- * hitting one rate limit do not retry in lock step. A call gives up after
- * {@code maxAttempts} or when the next wait would cross its {@code totalBudget}.
+ * Without a server hint the wait is {@code base·2^n} capped at {@code maxDelay}, jittered
+ * between 75% and 100% of it. A call gives up after {@code maxAttempts} or when the next
+ * wait would cross its {@code totalBudget}.
+ *
+ * <p>With a hint ({@code retry-after-ms}, {@code Retry-After}) the wait is the hint plus a
+ * random spread of up to {@code min(base·2^n, maxDelay/2)}. Why: a rate limiter's hint says
+ * when the <em>next</em> request may pass, and it says so to every waiting caller; 200 builds
+ * that all wait exactly the hint come back together, one passes and the rest burn an attempt
+ * (the benchmark in docs/performance.md saw 4% of builds succeed). Being paced is not
+ * failing, so hinted retries may go on for {@code maxPacedAttempts} (within the same total
+ * budget) rather than {@code maxAttempts}.
+ *
+ * <p>The jitter source yields numbers in [0, 1); 1.0 means "no jitter": the full backoff
+ * and exactly the server's hint (tests use it to get exact waits).
  */
 public final class RetryPolicy {
 
-    /** OpenAI SDK's defaults: 0.5 s doubling to 8 s; our budget: 5 attempts in 60 s. */
-    public static final RetryPolicy DEFAULT =
-            new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(60), Math::random);
+    /**
+     * OpenAI SDK's defaults: 0.5 s doubling to 8 s; our budget: 5 attempts in 60 s, or up to
+     * 50 while the server paces us with hints.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, 50, Duration.ofMillis(500), Duration.ofSeconds(8),
+            Duration.ofSeconds(60), Math::random);
 
     /** No retries at all: for calls whose caller retries on its own schedule. */
     public static final RetryPolicy NONE =
             new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO, () -> 0);
 
     private final int maxAttempts;
+    private final int maxPacedAttempts;
     private final Duration baseDelay;
     private final Duration maxDelay;
     private final Duration totalBudget;
@@ -40,10 +54,23 @@ public final class RetryPolicy {
      */
     public RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration totalBudget,
                        DoubleSupplier jitter) {
+        this(maxAttempts, maxAttempts, baseDelay, maxDelay, totalBudget, jitter);
+    }
+
+    /**
+     * @param maxPacedAttempts the attempt after which a failure that came with a server hint
+     *                         (a rate limit pacing us) is not retried; at least {@code maxAttempts}
+     */
+    public RetryPolicy(int maxAttempts, int maxPacedAttempts, Duration baseDelay, Duration maxDelay,
+                       Duration totalBudget, DoubleSupplier jitter) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
+        if (maxPacedAttempts < maxAttempts) {
+            throw new IllegalArgumentException("maxPacedAttempts must be at least maxAttempts");
+        }
         this.maxAttempts = maxAttempts;
+        this.maxPacedAttempts = maxPacedAttempts;
         this.baseDelay = Objects.requireNonNull(baseDelay);
         this.maxDelay = Objects.requireNonNull(maxDelay);
         this.totalBudget = Objects.requireNonNull(totalBudget);
@@ -51,15 +78,15 @@ public final class RetryPolicy {
     }
 
     public RetryPolicy withMaxAttempts(int attempts) {
-        return new RetryPolicy(attempts, baseDelay, maxDelay, totalBudget, jitter);
+        return new RetryPolicy(attempts, Math.max(attempts, maxPacedAttempts), baseDelay, maxDelay, totalBudget, jitter);
     }
 
     public RetryPolicy withTotalBudget(Duration budget) {
-        return new RetryPolicy(maxAttempts, baseDelay, maxDelay, budget, jitter);
+        return new RetryPolicy(maxAttempts, maxPacedAttempts, baseDelay, maxDelay, budget, jitter);
     }
 
     public RetryPolicy withMaxDelay(Duration max) {
-        return new RetryPolicy(maxAttempts, baseDelay, max, totalBudget, jitter);
+        return new RetryPolicy(maxAttempts, maxPacedAttempts, baseDelay, max, totalBudget, jitter);
     }
 
     public int maxAttempts() {
@@ -83,10 +110,11 @@ public final class RetryPolicy {
      * @param serverHint    the server's Retry-After hint, if any
      */
     public Optional<Duration> nextDelay(int attemptsSoFar, Duration waitedSoFar, Optional<Duration> serverHint) {
-        if (attemptsSoFar >= maxAttempts) {
+        if (attemptsSoFar >= (serverHint.isPresent() ? maxPacedAttempts : maxAttempts)) {
             return Optional.empty();
         }
-        Duration delay = serverHint.map(this::capHint).orElseGet(() -> backoff(attemptsSoFar));
+        Duration delay = serverHint.map(h -> capHint(h).plus(spread(attemptsSoFar)))
+                .orElseGet(() -> backoff(attemptsSoFar));
         if (waitedSoFar.plus(delay).compareTo(totalBudget) > 0) {
             return Optional.empty();
         }
@@ -99,6 +127,12 @@ public final class RetryPolicy {
         return hint.compareTo(totalBudget) > 0 ? totalBudget : hint;
     }
 
+    /** How far behind a server hint this caller lines up: callers told the same instant fan out. */
+    private Duration spread(int attemptsSoFar) {
+        long window = Math.min(baseDelay.toMillis() << Math.min(attemptsSoFar - 1, 20), maxDelay.toMillis() / 2);
+        return Duration.ofMillis((long) (window * (1.0 - jitter.getAsDouble())));
+    }
+
     private Duration backoff(int attemptsSoFar) {
         long base = baseDelay.toMillis() << Math.min(attemptsSoFar - 1, 20);
         long capped = Math.min(base, maxDelay.toMillis());
@@ -108,7 +142,7 @@ public final class RetryPolicy {
 
     @Override
     public String toString() {
-        return "RetryPolicy{attempts=" + maxAttempts + ", base=" + baseDelay + ", max=" + maxDelay
-                + ", budget=" + totalBudget + "}";
+        return "RetryPolicy{attempts=" + maxAttempts + ", pacedAttempts=" + maxPacedAttempts + ", base=" + baseDelay
+                + ", max=" + maxDelay + ", budget=" + totalBudget + "}";
     }
 }

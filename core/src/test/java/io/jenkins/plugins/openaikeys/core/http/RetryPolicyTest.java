@@ -35,6 +35,32 @@ class RetryPolicyTest {
     }
 
     @Test
+    void callersGivenTheSameHintFanOutBehindIt() {
+        RetryPolicy fullSpread = new RetryPolicy(6, Duration.ofMillis(500), Duration.ofSeconds(8),
+                Duration.ofSeconds(60), () -> 0.0);
+        Optional<Duration> hint = Optional.of(Duration.ofMillis(40));
+
+        assertThat(fullSpread.nextDelay(1, Duration.ZERO, hint)).contains(Duration.ofMillis(540));
+        assertThat(fullSpread.nextDelay(2, Duration.ZERO, hint)).contains(Duration.ofMillis(1040));
+        assertThat(fullSpread.nextDelay(5, Duration.ZERO, hint)).contains(Duration.ofMillis(4040)); // maxDelay / 2
+        assertThat(noJitter.nextDelay(5, Duration.ZERO, hint)).contains(Duration.ofMillis(40));
+    }
+
+    @Test
+    void aServerThatPacesUsMayBeFollowedForMoreAttemptsWithinTheBudget() {
+        RetryPolicy paced = new RetryPolicy(5, 50, Duration.ofMillis(500), Duration.ofSeconds(8),
+                Duration.ofSeconds(60), () -> 1.0);
+        Optional<Duration> hint = Optional.of(Duration.ofMillis(50));
+
+        assertThat(paced.nextDelay(5, Duration.ZERO, Optional.empty())).isEmpty();
+        assertThat(paced.nextDelay(49, Duration.ZERO, hint)).contains(Duration.ofMillis(50));
+        assertThat(paced.nextDelay(50, Duration.ZERO, hint)).isEmpty();
+        assertThat(paced.nextDelay(10, Duration.ofSeconds(60), hint)).isEmpty();
+        assertThat(RetryPolicy.DEFAULT.nextDelay(5, Duration.ZERO, hint)).isPresent();
+        assertThat(RetryPolicy.NONE.nextDelay(1, Duration.ZERO, hint)).isEmpty();
+    }
+
+    @Test
     void givesUpAfterMaxAttemptsOrBudget() {
         assertThat(noJitter.nextDelay(6, Duration.ZERO, Optional.empty())).isEmpty();
         assertThat(noJitter.nextDelay(1, Duration.ofSeconds(59), Optional.of(Duration.ofSeconds(2)))).isEmpty();

@@ -7,6 +7,7 @@ import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
+import io.jenkins.plugins.openaikeys.core.testing.PreciseDelay;
 import okio.Buffer;
 
 import java.nio.charset.StandardCharsets;
@@ -118,8 +119,8 @@ final class FakeDispatcher extends Dispatcher {
         }
         Duration delay = endpoint == null ? latency : max(latency, latencies.getOrDefault(endpoint, Duration.ZERO));
         if (!delay.isZero()) {
-            response.setHeadersDelay(response.getHeadersDelay(TimeUnit.MILLISECONDS) + delay.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            // Waited here rather than as a headers delay: Thread.sleep's slack would add 1-2 ms.
+            PreciseDelay.await(delay);
         }
         response.setHeader("x-request-id", FakeIds.requestId());
         response.setHeader("openai-version", "2020-10-01");

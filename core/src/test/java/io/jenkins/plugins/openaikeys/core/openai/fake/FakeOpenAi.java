@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.openai.fake;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.testing.NoDelayServerSocketFactory;
 import okhttp3.mockwebserver.MockWebServer;
 
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class FakeOpenAi implements AutoCloseable {
         this.state = new FakeState(clock);
         this.dispatcher = new FakeDispatcher(state);
         this.server = new MockWebServer();
+        server.setServerSocketFactory(new NoDelayServerSocketFactory());
         server.setDispatcher(dispatcher);
         mockWebServerLogger.setLevel(Level.WARNING);
     }

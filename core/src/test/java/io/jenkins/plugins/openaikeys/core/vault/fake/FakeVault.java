@@ -3,6 +3,8 @@ package io.jenkins.plugins.openaikeys.core.vault.fake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.openaikeys.core.testing.NoDelayServerSocketFactory;
+import io.jenkins.plugins.openaikeys.core.testing.PreciseDelay;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.mockwebserver.Dispatcher;
@@ -58,6 +60,7 @@ public final class FakeVault implements AutoCloseable {
     private final OkHttpClient openAiHttp = new OkHttpClient.Builder()
             .connectTimeout(5, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS).build();
     private volatile boolean sealed;
+    private volatile Duration latency = Duration.ZERO;
 
     @FunctionalInterface
     private interface MockResponseFactory {
@@ -77,6 +80,7 @@ public final class FakeVault implements AutoCloseable {
     /** Starts on a random loopback port. */
     public static FakeVault start(Clock clock) {
         FakeVault v = new FakeVault(clock);
+        v.server.setServerSocketFactory(new NoDelayServerSocketFactory());
         v.server.setDispatcher(v.new VaultDispatcher());
         try {
             v.server.start(InetAddress.getLoopbackAddress(), 0);
@@ -106,6 +110,16 @@ public final class FakeVault implements AutoCloseable {
         synchronized (lock) {
             return namespaces.computeIfAbsent(key, k -> new FakeVaultNamespace(this, k));
         }
+    }
+
+    /**
+     * Real-time delay before every answer (benchmarks). Applied after the request was handled
+     * and outside the lock, like network latency: it does not serialise concurrent requests.
+     * Waited with {@link PreciseDelay}, so an answer costs this much and not a timer's slack more.
+     */
+    public FakeVault latency(Duration perRequest) {
+        this.latency = Objects.requireNonNull(perRequest);
+        return this;
     }
 
     public void seal() {
@@ -280,6 +294,15 @@ public final class FakeVault implements AutoCloseable {
     private final class VaultDispatcher extends Dispatcher {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            MockResponse response = dispatchWithoutLatency(request);
+            Duration d = latency;
+            if (!d.isZero()) {
+                PreciseDelay.await(d);
+            }
+            return response;
+        }
+
+        private MockResponse dispatchWithoutLatency(RecordedRequest request) {
             HttpUrl url = request.getRequestUrl();
             String method = request.getMethod();
             String fullPath = url == null ? "" : url.encodedPath();

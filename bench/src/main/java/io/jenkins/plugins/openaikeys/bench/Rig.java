@@ -1,0 +1,105 @@
+package io.jenkins.plugins.openaikeys.bench;
+
+import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
+import io.jenkins.plugins.openaikeys.core.broker.InMemoryRevocationLedger;
+import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.broker.KeySource;
+import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
+import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
+import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
+import io.jenkins.plugins.openaikeys.core.vault.AppRoleAuth;
+import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
+import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
+import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
+import io.jenkins.plugins.openaikeys.core.vault.fake.FakeTokenSpec;
+import io.jenkins.plugins.openaikeys.core.vault.fake.FakeVault;
+import okhttp3.OkHttpClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Both fakes on loopback, on the real clock, wired as production is: Vault holds the admin
+ * config in KV v2 (adminApi) and mounts the OpenAI engine pointed at the fake OpenAI
+ * (vaultEngine); Jenkins logs in with AppRole. {@link #freshBroker} builds the real core
+ * stack from nothing — token cache, Vault client, both key sources, broker — so that its
+ * first build is a genuinely cold one.
+ */
+final class Rig implements AutoCloseable {
+
+    static final String ADMIN_ROLE = "evals";
+    static final String ENGINE_ROLE = "ingest";
+    private static final String KV_MOUNT = "secret";
+    private static final String KV_PATH = "jenkins/openai/main";
+    private static final String ENGINE_MOUNT = "openai";
+    private static final String VAULT_ENGINE_ROLE = "evals-engine";
+    private static final String ROLE_ID = "bench-role-id";
+    private static final Duration TTL = Duration.ofMinutes(30);
+
+    final FakeOpenAi openai = FakeOpenAi.start();
+    final FakeVault vault = FakeVault.start();
+    private final FakeProject project;
+    private final SecretString secretId = SecretString.of("bench-" + Long.toHexString(System.nanoTime()));
+    /** One shared connection pool, as the plugin shares one across clients. */
+    private final OkHttpClient http = new OkHttpClient();
+
+    Rig() {
+        FakeOrganization org = openai.createOrganization();
+        project = org.createProject("bench");
+        vault.root().enableKv(KV_MOUNT)
+                .enableAppRole("approle", "jenkins", ROLE_ID, secretId.reveal(), FakeTokenSpec.ttl(Duration.ofHours(4)));
+        vault.root().kvPut(KV_MOUNT, KV_PATH, Map.of(
+                AdminConfig.ADMIN_API_KEY, org.adminKey().reveal(),
+                AdminConfig.ADMIN_API_KEY_ID, org.adminKeyId(),
+                AdminConfig.ORGANIZATION_ID, org.id(),
+                AdminConfig.API_ENDPOINT, openai.baseUrl()));
+        vault.root().enableOpenAiEngine(ENGINE_MOUNT, openai.baseUrl(), org.adminKey(), org.adminKeyId(), org.id())
+                .role(VAULT_ENGINE_ROLE, project.id(), TTL, Duration.ofHours(1));
+    }
+
+    /** Both fakes answer every request after this long. */
+    Rig latency(Duration l) {
+        openai.latency(l);
+        vault.latency(l);
+        return this;
+    }
+
+    /** The real broker with the real sources and clients, nothing cached yet. */
+    KeyBroker freshBroker(InMemoryRevocationLedger ledger, RetryPolicy retries) {
+        Clock clock = Clock.systemUTC();
+        VaultClient vaultClient = VaultClient.builder(VaultEndpoint.of(vault.address()),
+                        new AppRoleAuth("approle", ROLE_ID, secretId))
+                .tokenCache(new VaultTokenCache()).clock(clock).retryPolicy(retries).httpClient(http).build();
+        KeySource admin = AdminApiKeySource.builder(vaultClient, KV_MOUNT, KV_PATH)
+                .httpClient(http).retryPolicy(retries).clock(clock).build();
+        KeySource engine = new VaultEngineKeySource(vaultClient, ENGINE_MOUNT, clock);
+        Map<String, Role> roles = Map.of(
+                ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of()),
+                ENGINE_ROLE, new Role(ENGINE_ROLE, "vaulted", project.id(), VAULT_ENGINE_ROLE, TTL, TTL, null, null,
+                        List.of()));
+        return new KeyBroker(roles, Map.of("main", admin, "vaulted", engine), ledger, clock);
+    }
+
+    /** Service accounts alive at the fake OpenAI plus leases alive in the fake Vault. */
+    int liveLeftovers() {
+        return openai.allLiveServiceAccounts().size() + vault.root().liveLeases().size();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vault.close();
+        } finally {
+            openai.close();
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+}
