@@ -1,17 +1,17 @@
 package io.jenkins.plugins.openaikeys.bench;
 
 /**
- * Requests the fakes served, read from their call logs. OpenAI's log also holds the calls
- * Vault's OpenAI engine makes, so for the vaultEngine source "OpenAI calls" are the
- * engine's, not the plugin's.
+ * Requests the fakes served, read from their call logs: the plugin's own calls to OpenAI and
+ * to Vault, and, apart from them, the calls Vault's OpenAI engine made to its OpenAI.
  */
-record CallCounts(int openai, int vault) {
+record CallCounts(int openai, int vault, int byVaultEngine) {
 
     static CallCounts of(Rig rig) {
-        return new CallCounts(rig.openai.callLog().size(), rig.vault.callLog().size());
+        return new CallCounts(rig.openai.callLog().size(), rig.vault.callLog().size(),
+                rig.engineOpenAi.callLog().size());
     }
 
     CallCounts minus(CallCounts earlier) {
-        return new CallCounts(openai - earlier.openai, vault - earlier.vault);
+        return new CallCounts(openai - earlier.openai, vault - earlier.vault, byVaultEngine - earlier.byVaultEngine);
     }
 }

@@ -26,9 +26,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Both fakes on loopback, on the real clock, wired as production is: Vault holds the admin
- * config in KV v2 (adminApi) and mounts the OpenAI engine pointed at the fake OpenAI
- * (vaultEngine); Jenkins logs in with AppRole. {@link #freshBroker} builds the real core
+ * The fakes on loopback, on the real clock, wired as production is: Vault holds the admin
+ * config in KV v2 (adminApi) and mounts the OpenAI engine (vaultEngine); Jenkins logs in
+ * with AppRole.
+ *
+ * <p>The engine talks to an OpenAI of its own, {@link #engineOpenAi}, which gets no injected
+ * latency: the engine's calls to OpenAI happen inside Vault, so they are Vault's server time
+ * and not requests the plugin makes. L is injected on every request the plugin sends, which
+ * is the issue's model (vaultEngine = 2 round trips per mint+revoke). {@link #freshBroker} builds the real core
  * stack from nothing — token cache, Vault client, both key sources, broker — so that its
  * first build is a genuinely cold one.
  */
@@ -45,7 +50,10 @@ final class Rig implements AutoCloseable {
 
     final FakeOpenAi openai = FakeOpenAi.start();
     final FakeVault vault = FakeVault.start();
+    /** The OpenAI that Vault's engine administers: only Vault calls it, and never slowed down. */
+    final FakeOpenAi engineOpenAi = FakeOpenAi.start();
     private final FakeProject project;
+    private final FakeProject engineProject;
     private final SecretString secretId = SecretString.of("bench-" + Long.toHexString(System.nanoTime()));
     /** One shared connection pool, as the plugin shares one across clients. */
     private final OkHttpClient http = new OkHttpClient();
@@ -60,11 +68,14 @@ final class Rig implements AutoCloseable {
                 AdminConfig.ADMIN_API_KEY_ID, org.adminKeyId(),
                 AdminConfig.ORGANIZATION_ID, org.id(),
                 AdminConfig.API_ENDPOINT, openai.baseUrl()));
-        vault.root().enableOpenAiEngine(ENGINE_MOUNT, openai.baseUrl(), org.adminKey(), org.adminKeyId(), org.id())
-                .role(VAULT_ENGINE_ROLE, project.id(), TTL, Duration.ofHours(1));
+        FakeOrganization engineOrg = engineOpenAi.createOrganization();
+        engineProject = engineOrg.createProject("bench-engine");
+        vault.root().enableOpenAiEngine(ENGINE_MOUNT, engineOpenAi.baseUrl(), engineOrg.adminKey(),
+                        engineOrg.adminKeyId(), engineOrg.id())
+                .role(VAULT_ENGINE_ROLE, engineProject.id(), TTL, Duration.ofHours(1));
     }
 
-    /** Both fakes answer every request after this long. */
+    /** Every request the plugin sends (to OpenAI and to Vault) is answered after this long. */
     Rig latency(Duration l) {
         openai.latency(l);
         vault.latency(l);
@@ -82,20 +93,22 @@ final class Rig implements AutoCloseable {
         KeySource engine = new VaultEngineKeySource(vaultClient, ENGINE_MOUNT, clock);
         Map<String, Role> roles = Map.of(
                 ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of()),
-                ENGINE_ROLE, new Role(ENGINE_ROLE, "vaulted", project.id(), VAULT_ENGINE_ROLE, TTL, TTL, null, null,
+                ENGINE_ROLE, new Role(ENGINE_ROLE, "vaulted", engineProject.id(), VAULT_ENGINE_ROLE, TTL, TTL, null, null,
                         List.of()));
         return new KeyBroker(roles, Map.of("main", admin, "vaulted", engine), ledger, clock);
     }
 
-    /** Service accounts alive at the fake OpenAI plus leases alive in the fake Vault. */
+    /** Service accounts alive at either fake OpenAI plus leases alive in the fake Vault. */
     int liveLeftovers() {
-        return openai.allLiveServiceAccounts().size() + vault.root().liveLeases().size();
+        return openai.allLiveServiceAccounts().size() + engineOpenAi.allLiveServiceAccounts().size()
+                + vault.root().liveLeases().size();
     }
 
     @Override
     public void close() {
         try {
             vault.close();
+            engineOpenAi.close();
         } finally {
             openai.close();
             http.dispatcher().executorService().shutdown();

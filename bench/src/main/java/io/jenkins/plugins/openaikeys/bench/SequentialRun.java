@@ -11,15 +11,14 @@ import java.util.Arrays;
  * builds (from the fakes' call logs), and the local overhead — the median mint+revoke wall
  * time minus the time the round trips must take, {@code round trips × L}.
  *
- * <p>For vaultEngine, Vault's engine makes its own OpenAI call inside each Vault call, and the
- * fake OpenAI delays it by L too; those calls are counted and subtracted as well, so the
- * overhead is the plugin's alone.
+ * <p>Round trips are the plugin's own requests; the calls Vault's engine makes to OpenAI are
+ * counted apart and are Vault's server time (see {@link Rig}).
  */
 final class SequentialRun {
 
     /** What one source's sequential run measured. */
-    record Result(CallCounts cold, double steadyOpenAi, double steadyVault, double medianMillis, double overheadMillis,
-                  int leftovers) {
+    record Result(CallCounts cold, double steadyOpenAi, double steadyVault, double steadyByVaultEngine,
+                  double medianMillis, double overheadMillis, int leftovers) {
     }
 
     private final Rig rig;
@@ -52,9 +51,10 @@ final class SequentialRun {
 
         double openAi = (double) steady.openai() / nanos.length;
         double vault = (double) steady.vault() / nanos.length;
+        double byEngine = (double) steady.byVaultEngine() / nanos.length;
         double median = median(nanos) / 1e6;
         double overhead = median - (openAi + vault) * config.latency().toNanos() / 1e6;
-        return new Result(cold, openAi, vault, median, overhead, ledger.pending().size() + rig.liveLeftovers());
+        return new Result(cold, openAi, vault, byEngine, median, overhead, ledger.pending().size() + rig.liveLeftovers());
     }
 
     static double median(long[] values) {
