@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
@@ -55,7 +54,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     private static final Logger LOGGER = Logger.getLogger(OpenAIKeysConfiguration.class.getName());
 
     static final String LEDGER_DIR = "openai-ephemeral-keys";
-    static final String DEFAULT_ROTATION_PERIOD = "30d";
+    static final String DEFAULT_ROTATION_PERIOD = ConfigDurations.DEFAULT_ROTATION_PERIOD;
     static final String DEFAULT_SWEEPER_INTERVAL = "1h";
     static final String DEFAULT_SWEEPER_GRACE = "10m";
     static final String DEFAULT_RETRY_INTERVAL = "5m";
@@ -332,12 +331,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     private static Duration durationOr(String value, String field, String fallback) {
-        try {
-            return ConfigDurations.parse(value, field);
-        } catch (IllegalArgumentException e) {
-            LOGGER.log(Level.WARNING, "{0}; using {1}", new Object[] {e.getMessage(), fallback});
-            return ConfigDurations.parse(fallback, field);
-        }
+        return ConfigDurations.parseOrFallback(value, field, fallback);
     }
 
     // ------------------------------------------------------------------ the seam for plugin-step
@@ -480,13 +474,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     public FormValidation doCheckRotationPeriod(@QueryParameter String value) {
-        return FormChecks.attempt(value, v -> {
-            Duration d = ConfigDurations.parseOr(v, "Rotation period", Duration.ofDays(30));
-            if (d.compareTo(Duration.ofHours(1)) < 0) {
-                throw new IllegalArgumentException("Rotation period " + v.trim()
-                        + " is shorter than an hour: rotate at most hourly, e.g. 30d or 7d");
-            }
-        });
+        return FormChecks.attempt(value, v -> ConfigDurations.schedule(v, null));
     }
 
     public FormValidation doCheckRotationWindow(@QueryParameter String value) {
