@@ -1,17 +1,21 @@
 package io.jenkins.plugins.openaikeys;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.Role;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
 import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,7 +23,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * Turns the saved {@link OpenAIKeysConfiguration} into a core {@link KeyBroker}: one Vault
- * client for the configured login, one key source per organization, the valid roles.
+ * client for the configured login, one key source and one admin-key rotator per
+ * organization, the valid roles.
  *
  * <p>An invalid role is left out and logged (one sentence), so one typo does not stop every
  * other role; a build asking for it gets the broker's "unknown role" answer, and the form
@@ -30,8 +35,12 @@ final class BrokerFactory {
 
     private static final Logger LOGGER = Logger.getLogger(BrokerFactory.class.getName());
 
-    /** A broker, its key sources by organization, and the configuration generation they were built from. */
-    record Built(long generation, KeyBroker broker, Map<String, KeySource> sources) {
+    /**
+     * A broker, its key sources and admin-key rotators by organization, and the configuration
+     * generation they were built from. Rotators share the broker's Vault client and connection
+     * pool, and an adminApi rotator empties its source's admin-config cache after a key change.
+     */
+    record Built(long generation, KeyBroker broker, Map<String, KeySource> sources, List<Rotator> rotators) {
     }
 
     private final OpenAIKeysConfiguration config;
@@ -61,11 +70,14 @@ final class BrokerFactory {
         VaultClient vault = vaultClient();
         ServiceAccountNames names = names();
         Map<String, KeySource> sources = new LinkedHashMap<>();
+        List<Rotator> rotators = new ArrayList<>();
         for (OrganizationConfig org : config.getOrganizations()) {
             if (org.getName() == null) {
                 continue;
             }
-            sources.put(org.getName(), source(vault, org, names));
+            KeySource source = source(vault, org, names);
+            sources.put(org.getName(), source);
+            rotators.add(rotator(vault, org, source));
         }
         if (sources.isEmpty()) {
             throw new BrokerException("No OpenAI organization is configured: add one under Manage Jenkins > System"
@@ -88,7 +100,8 @@ final class BrokerFactory {
         }
         LOGGER.log(Level.FINE, "OpenAI Ephemeral Keys: broker built with roles {0} and organizations {1}",
                 new Object[] {roles.keySet(), sources.keySet()});
-        return new Built(generation, CoreWiring.broker(roles, sources, ledger, names), Map.copyOf(sources));
+        return new Built(generation, CoreWiring.broker(roles, sources, ledger, names), Map.copyOf(sources),
+                List.copyOf(rotators));
     }
 
     VaultClient vaultClient() {
@@ -113,6 +126,13 @@ final class BrokerFactory {
         } catch (IllegalArgumentException e) {
             throw new BrokerException(e.getMessage(), e);
         }
+    }
+
+    private Rotator rotator(VaultClient vault, OrganizationConfig org, KeySource source) {
+        if (org instanceof AdminApiOrganization a && source instanceof AdminApiKeySource s) {
+            return CoreWiring.adminKeyRotator(vault, a, s, http);
+        }
+        return CoreWiring.engineKeyRotator(vault, (VaultEngineOrganization) org);
     }
 
     private KeySource source(VaultClient vault, OrganizationConfig org, ServiceAccountNames names) {

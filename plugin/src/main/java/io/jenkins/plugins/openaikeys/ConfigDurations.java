@@ -1,97 +1,75 @@
 package io.jenkins.plugins.openaikeys;
 
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.broker.Ttls;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Reads the long intervals of the configuration page ({@code 30d}, {@code 12h}, {@code 1d12h},
- * {@code 15m}, plain seconds) and the optional UTC rotation window {@code HH:MM-HH:MM}.
+ * The configuration page's view of core's duration and schedule rules: blank means the
+ * default, a broken saved value falls back to the default with a warning in the system log.
  *
- * <p>Why here and not in core: core's {@code Ttls} reads key lifetimes (h/m/s) only, and the
- * rotation schedule type of {@code core.rotation} does not exist yet. When it does, this class
- * should move there; it is kept Jenkins-free so the move is a rename.
+ * <p>Why it exists at all: the parsing itself lives once in core ({@link Ttls#parsePeriod},
+ * {@link RotationSchedule#parse}), so the form, the periodic tasks and {@code core.rotation}
+ * read {@code 30d} alike and say the same sentence when they cannot. What stays here is only
+ * what the page adds: defaults for blank fields and not failing a periodic task over a typo.
  */
 final class ConfigDurations {
 
-    private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
-    private static final Pattern UNITS =
-            Pattern.compile("(?:(\\d{1,5})d)?(?:(\\d{1,6})h)?(?:(\\d{1,7})m)?(?:(\\d{1,9})s)?");
-    private static final Pattern WINDOW = Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})");
+    private static final Logger LOGGER = Logger.getLogger(ConfigDurations.class.getName());
+
+    /** The default rotation period, also used when the field is blank. */
+    static final String DEFAULT_ROTATION_PERIOD = "30d";
 
     private ConfigDurations() {
     }
 
     /**
      * @param text  e.g. {@code 30d}, {@code 6h}, {@code 1d12h}, {@code 90m}, {@code 600}
-     * @param field the field's label, for the message
-     * @return a positive duration
-     * @throws IllegalArgumentException with one sentence saying what to type instead
+     * @param label the field's label, for the message
+     * @throws EphemeralKeyException one sentence naming the field and saying what to type instead
      */
-    static Duration parse(String text, String field) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        Duration d = null;
-        if (SECONDS.matcher(t).matches()) {
-            d = Duration.ofSeconds(Long.parseLong(t));
-        } else if (!t.isEmpty()) {
-            Matcher m = UNITS.matcher(t);
-            if (m.matches()) {
-                d = Duration.ofDays(number(m.group(1)))
-                        .plusHours(number(m.group(2)))
-                        .plusMinutes(number(m.group(3)))
-                        .plusSeconds(number(m.group(4)));
-            }
-        }
-        if (d == null || d.isZero()) {
-            throw new IllegalArgumentException(field + " '" + printable(text)
-                    + "' is not a positive duration: use e.g. 30d, 12h, 15m, 90s or seconds");
-        }
-        return d;
+    static Duration parse(String text, String label) {
+        return Ttls.parsePeriod(text, label);
     }
 
     /** Like {@link #parse} but a blank value means {@code defaultValue}. */
-    static Duration parseOr(String text, String field, Duration defaultValue) {
-        return text == null || text.isBlank() ? defaultValue : parse(text, field);
+    static Duration parseOr(String text, String label, Duration defaultValue) {
+        return text == null || text.isBlank() ? defaultValue : parse(text, label);
     }
 
     /**
-     * Checks a UTC window such as {@code 02:00-04:00}; a window may wrap midnight
-     * ({@code 23:00-01:00}) but may not be empty.
+     * For the periodic tasks: the saved value, or {@code fallback} when it does not parse (the
+     * form already showed the error; a task must still run), with a warning in the system log.
+     */
+    static Duration parseOrFallback(String text, String label, String fallback) {
+        try {
+            return parse(text, label);
+        } catch (EphemeralKeyException e) {
+            LOGGER.log(Level.WARNING, "{0}; using {1}", new Object[] {e.getMessage(), fallback});
+            return parse(fallback, label);
+        }
+    }
+
+    /**
+     * The rotation schedule of the saved (or typed) period and window; a blank period is the default.
      *
-     * @throws IllegalArgumentException with one sentence saying what to type instead
+     * @throws EphemeralKeyException one sentence when the period or the window is not valid
+     */
+    static RotationSchedule schedule(String period, String windowOrNull) {
+        String p = period == null || period.isBlank() ? DEFAULT_ROTATION_PERIOD : period;
+        return RotationSchedule.parse(p, windowOrNull);
+    }
+
+    /**
+     * Checks a UTC window such as {@code 02:00-04:00} on its own (with the shortest allowed
+     * period), so the window field's message does not depend on the period field.
+     *
+     * @throws EphemeralKeyException one sentence saying what to type instead
      */
     static void checkWindow(String window) {
-        String w = window == null ? "" : window.trim();
-        Matcher m = WINDOW.matcher(w);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Rotation window '" + printable(window)
-                    + "' is not of the form HH:MM-HH:MM (UTC), e.g. 02:00-04:00");
-        }
-        try {
-            LocalTime from = LocalTime.parse(m.group(1));
-            LocalTime to = LocalTime.parse(m.group(2));
-            if (from.equals(to)) {
-                throw new IllegalArgumentException("Rotation window '" + w
-                        + "' starts and ends at the same time: leave it empty to allow any time");
-            }
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Rotation window '" + w
-                    + "' has an invalid time: use 00:00 to 23:59, e.g. 02:00-04:00", e);
-        }
-    }
-
-    private static long number(String group) {
-        return group == null ? 0 : Long.parseLong(group);
-    }
-
-    private static String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        String t = text.strip();
-        return t.length() > 40 ? t.substring(0, 40) + "…" : t;
+        RotationSchedule.parse(Ttls.formatPeriod(RotationSchedule.MIN_PERIOD), window == null ? "" : window);
     }
 }

@@ -9,6 +9,11 @@ import io.jenkins.plugins.openaikeys.core.broker.Role;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyRotator;
+import io.jenkins.plugins.openaikeys.core.rotation.EngineKeyRotator;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
+import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.http.Sleeper;
 import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
@@ -20,7 +25,7 @@ import java.util.Map;
 import okhttp3.OkHttpClient;
 
 /**
- * Every constructor call into core's broker and Vault packages, in one place.
+ * Every constructor call into core's broker, rotation and Vault packages, in one place.
  *
  * <p>Why one class: core is being written in parallel, and the plugin cannot be compiled on
  * the machines that write it. Keeping every core construction here makes aligning with
@@ -42,13 +47,36 @@ final class CoreWiring {
                 .build();
     }
 
-    static KeySource adminApiSource(VaultClient vault, AdminApiOrganization org, ServiceAccountNames names,
-                                    OkHttpClient http) {
+    static AdminApiKeySource adminApiSource(VaultClient vault, AdminApiOrganization org, ServiceAccountNames names,
+                                            OkHttpClient http) {
         return new AdminApiKeySource(vault, org.getKvMount(), org.getKvPath(), names, http, Clock.systemUTC());
     }
 
     static KeySource vaultEngineSource(VaultClient vault, VaultEngineOrganization org) {
         return new VaultEngineKeySource(vault, org.getEngineMount(), Clock.systemUTC());
+    }
+
+    /**
+     * Rotates an adminApi organization's admin key with the broker's Vault client and connection
+     * pool, and drops the source's cached admin config whenever Vault holds a different key.
+     */
+    static Rotator adminKeyRotator(VaultClient vault, AdminApiOrganization org, AdminApiKeySource source,
+                                   OkHttpClient http) {
+        return AdminKeyRotator.builder(org.getName(), vault, org.getKvMount(), org.getKvPath())
+                .afterKeyChange(source.adminConfig()::invalidate)
+                .httpClient(http)
+                .retryPolicy(RetryPolicy.DEFAULT)
+                .clock(Clock.systemUTC())
+                .sleeper(Sleeper.SYSTEM)
+                .build();
+    }
+
+    static Rotator engineKeyRotator(VaultClient vault, VaultEngineOrganization org) {
+        return new EngineKeyRotator(org.getName(), vault, org.getEngineMount(), Clock.systemUTC());
+    }
+
+    static RotationService rotationService(RotationSchedule schedule) {
+        return new RotationService(schedule, Clock.systemUTC());
     }
 
     static KeyBroker broker(Map<String, Role> roles, Map<String, KeySource> sources, RevocationLedger ledger,

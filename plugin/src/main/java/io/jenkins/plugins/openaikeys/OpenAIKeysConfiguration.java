@@ -5,11 +5,16 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
+import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
 import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
 import java.nio.file.Path;
@@ -18,8 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import okhttp3.OkHttpClient;
@@ -38,7 +41,9 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  * next {@link #save()}. One {@link VaultTokenCache} outlives those rebuilds, so saving the page
  * does not force a new Vault login for an unchanged identity, and one durable
  * {@link RevocationLedger} (under {@code JENKINS_HOME/openai-ephemeral-keys/}) outlives them
- * so no pending revocation is forgotten.
+ * so no pending revocation is forgotten. Likewise one {@link AdminKeyRotations} keeps the
+ * rotation service and its last results across rebuilds, while its rotators come from the
+ * current broker build (same Vault client, same connection pool, same admin-config cache).
  *
  * <p>Form submission uses {@link GlobalConfiguration}'s default {@code configure}, which binds
  * the submitted JSON through the {@link DataBoundSetter}s below (each of which saves).
@@ -52,10 +57,8 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
 @Symbol("openAIKeys")
 public class OpenAIKeysConfiguration extends GlobalConfiguration {
 
-    private static final Logger LOGGER = Logger.getLogger(OpenAIKeysConfiguration.class.getName());
-
     static final String LEDGER_DIR = "openai-ephemeral-keys";
-    static final String DEFAULT_ROTATION_PERIOD = "30d";
+    static final String DEFAULT_ROTATION_PERIOD = ConfigDurations.DEFAULT_ROTATION_PERIOD;
     static final String DEFAULT_SWEEPER_INTERVAL = "1h";
     static final String DEFAULT_SWEEPER_GRACE = "10m";
     static final String DEFAULT_RETRY_INTERVAL = "5m";
@@ -86,6 +89,8 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     private transient VaultTokenCache tokenCache;
     private transient RevocationLedger ledger;
     private transient OkHttpClient httpClient;
+    /** The rotation service and its last results; outlives broker rebuilds. */
+    private final transient AdminKeyRotations rotations = new AdminKeyRotations();
 
     public OpenAIKeysConfiguration() {
         load();
@@ -222,7 +227,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         save();
     }
 
-    // ------------------------------------------------------------------ rotation (stored now, used by core.rotation)
+    // ------------------------------------------------------------------ rotation settings (see AdminKeyRotationWork)
 
     public boolean isRotationEnabled() {
         return rotationEnabled;
@@ -332,12 +337,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     private static Duration durationOr(String value, String field, String fallback) {
-        try {
-            return ConfigDurations.parse(value, field);
-        } catch (IllegalArgumentException e) {
-            LOGGER.log(Level.WARNING, "{0}; using {1}", new Object[] {e.getMessage(), fallback});
-            return ConfigDurations.parse(fallback, field);
-        }
+        return ConfigDurations.parseOrFallback(value, field, fallback);
     }
 
     // ------------------------------------------------------------------ the seam for plugin-step
@@ -413,6 +413,85 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         }
     }
 
+    // ------------------------------------------------------------------ admin-key rotation
+
+    /**
+     * The rotation schedule of the saved period and window.
+     *
+     * @throws EphemeralKeyException one sentence when the saved period or window is invalid
+     */
+    RotationSchedule rotationSchedule() {
+        return ConfigDurations.schedule(rotationPeriod, rotationWindow);
+    }
+
+    /**
+     * One scheduled pass (the periodic task): rotates every organization that is due, with the
+     * rotators of the current broker. Never throws for one organization's failure.
+     *
+     * @throws EphemeralKeyException one sentence when the plugin is not configured or the schedule is invalid
+     */
+    List<RotationResult> runDueRotations() {
+        RotationSchedule schedule = rotationSchedule();
+        return rotations.service(schedule).runDue(current().rotators());
+    }
+
+    /**
+     * "Rotate now": rotates every organization whatever the schedule (or the enabled flag) says.
+     *
+     * @throws EphemeralKeyException one sentence when the plugin is not configured
+     */
+    List<RotationResult> rotateAllNow() {
+        List<Rotator> rotators = current().rotators();
+        RotationService service;
+        try {
+            service = rotations.service(rotationSchedule());
+        } catch (EphemeralKeyException e) {
+            // a broken period/window must not block a manual rotation, nor drop the last results
+            service = rotations.serviceOr(ConfigDurations.schedule(null, null));
+        }
+        List<RotationResult> results = new ArrayList<>();
+        for (Rotator r : rotators) {
+            results.add(service.rotateNow(r));
+        }
+        return results;
+    }
+
+    /**
+     * The last rotation result of each configured organization, in configuration order; from
+     * memory only (no Vault call), so the administrative monitor may ask on every page view.
+     * Empty until the first run after a controller start.
+     */
+    List<RotationResult> lastRotationResults() {
+        Map<String, RotationResult> all = rotations.lastResults();
+        List<RotationResult> out = new ArrayList<>();
+        for (OrganizationConfig o : getOrganizations()) {
+            RotationResult r = o.getName() == null ? null : all.get(o.getName());
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** For {@code config.jelly}: the "Last admin key rotations" table. */
+    public List<RotationRow> getLastRotations() {
+        return lastRotationResults().stream().map(RotationRow::new).toList();
+    }
+
+    /**
+     * "Rotate now" (button on the configuration page, saved settings): one sentence per
+     * organization, ids only; an error when any organization needs attention.
+     */
+    @RequirePOST
+    public FormValidation doRotateNow() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            return RotationAnswers.formValidation(rotateAllNow());
+        } catch (EphemeralKeyException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------ test connection
 
     /**
@@ -480,13 +559,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     public FormValidation doCheckRotationPeriod(@QueryParameter String value) {
-        return FormChecks.attempt(value, v -> {
-            Duration d = ConfigDurations.parseOr(v, "Rotation period", Duration.ofDays(30));
-            if (d.compareTo(Duration.ofHours(1)) < 0) {
-                throw new IllegalArgumentException("Rotation period " + v.trim()
-                        + " is shorter than an hour: rotate at most hourly, e.g. 30d or 7d");
-            }
-        });
+        return FormChecks.attempt(value, v -> ConfigDurations.schedule(v, null));
     }
 
     public FormValidation doCheckRotationWindow(@QueryParameter String value) {
