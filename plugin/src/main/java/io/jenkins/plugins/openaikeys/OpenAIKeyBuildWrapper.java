@@ -211,12 +211,12 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
             return RoleChoices.checkRole(item, value);
         }
 
-        public FormValidation doCheckVariable(@QueryParameter String value) {
-            return RoleChoices.checkVariable(value);
+        public FormValidation doCheckVariable(@AncestorInPath Item item, @QueryParameter String value) {
+            return RoleChoices.checkVariable(item, value);
         }
 
-        public FormValidation doCheckTtl(@QueryParameter String value) {
-            return RoleChoices.checkTtl(value);
+        public FormValidation doCheckTtl(@AncestorInPath Item item, @QueryParameter String value) {
+            return RoleChoices.checkTtl(item, value);
         }
     }
 }

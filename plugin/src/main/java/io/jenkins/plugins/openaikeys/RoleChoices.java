@@ -16,6 +16,8 @@ import jenkins.model.Jenkins;
  *
  * <p>Why permission-checked: role names and which jobs may use them describe the controller's
  * setup; only someone who may configure the job (or administer Jenkins, outside a job) sees them.
+ * The pure syntax checks follow the same rule, so that no web method answers before a
+ * permission check.
  */
 final class RoleChoices {
 
@@ -60,7 +62,10 @@ final class RoleChoices {
         return FormValidation.ok();
     }
 
-    static FormValidation checkVariable(@CheckForNull String value) {
+    static FormValidation checkVariable(@CheckForNull Item item, @CheckForNull String value) {
+        if (!mayConfigure(item)) {
+            return FormValidation.ok();
+        }
         String variable = Util.fixEmptyAndTrim(value);
         if (variable == null) {
             return FormValidation.ok("Blank uses the role's variable (default " + KeyVariables.DEFAULT_VARIABLE + ").");
@@ -71,7 +76,10 @@ final class RoleChoices {
         return FormValidation.ok();
     }
 
-    static FormValidation checkTtl(@CheckForNull String value) {
+    static FormValidation checkTtl(@CheckForNull Item item, @CheckForNull String value) {
+        if (!mayConfigure(item)) {
+            return FormValidation.ok();
+        }
         if (Util.fixEmptyAndTrim(value) == null) {
             return FormValidation.ok("Blank uses the role's TTL.");
         }
