@@ -189,10 +189,18 @@ public final class KeyBroker {
                     + "' returned no key for role " + role.name() + ": this is a bug in the plugin");
         }
         RevocationHandle handle = key.handle();
+        // An abort that lands once the key exists must not keep it out of the ledger: file I/O
+        // on an interrupted thread fails (ClosedByInterruptException), and so would the HTTP
+        // call undoing it. Record (or undo) first, then hand the interrupt back to the caller.
+        boolean interrupted = Thread.interrupted();
         try {
             ledger.record(handle);
         } catch (RuntimeException e) {
             throw undoUnrecorded(source, handle, who, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         LOG.log(Level.INFO, () -> "Minted OpenAI " + handle.describeIds() + " for " + who + ", TTL "
                 + Ttls.format(ttl) + ", expires " + handle.expiresAt() + ", in " + millisSince(start) + " ms");

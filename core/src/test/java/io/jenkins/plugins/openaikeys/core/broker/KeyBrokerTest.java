@@ -7,7 +7,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -206,6 +208,35 @@ class KeyBrokerTest {
         assertThat(main.mintCalls()).isEqualTo(1);
         assertThat(main.revokeCalls()).isEqualTo(1);
         assertThat(main.live()).isEmpty();
+    }
+
+    @Test
+    void aKeyMintedAsTheBuildIsAbortedIsStillRecordedInTheFileLedger(@TempDir Path dir) {
+        // The abort lands while the HTTP call completes: the source returns a key on an interrupted thread.
+        KeySource abortedDuringMint = new KeySource() {
+            @Override
+            public MintedKey mint(Role role, MintRequest req, Duration ttl, String serviceAccountName) {
+                MintedKey key = main.mint(role, req, ttl, serviceAccountName);
+                Thread.currentThread().interrupt();
+                return key;
+            }
+
+            @Override
+            public void revoke(RevocationHandle handle) {
+                main.revoke(handle);
+            }
+        };
+        FileRevocationLedger files = new FileRevocationLedger(dir);
+        KeyBroker b = new KeyBroker(roles, Map.of("main", abortedDuringMint), files, time);
+        try {
+            MintedKey key = b.mint("evals", build42);
+
+            assertThat(Thread.currentThread().isInterrupted()).as("the abort is handed back").isTrue();
+            assertThat(files.pending()).extracting(RevocationHandle::id).containsExactly(key.handle().id());
+            assertThat(main.live()).containsExactly(key.handle().id());
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
