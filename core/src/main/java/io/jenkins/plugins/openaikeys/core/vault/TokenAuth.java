@@ -18,8 +18,11 @@ public final class TokenAuth implements VaultAuthMethod {
     private final SecretString token;
     private final String fingerprint;
 
+    /** @param token the token; surrounding whitespace (a pasted line break) is dropped */
     public TokenAuth(SecretString token) {
-        this.token = Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(token, "token");
+        String stripped = token.reveal().strip();
+        this.token = stripped.equals(token.reveal()) ? token : SecretString.of(stripped);
         this.fingerprint = fingerprint(token);
     }
 

@@ -122,7 +122,7 @@ final class VaultHttp {
         }
         Request.Builder b = new Request.Builder().url(url.build()).header("X-Vault-Request", "true");
         if (token != null) {
-            b.header("X-Vault-Token", token.reveal());
+            b.header("X-Vault-Token", headerSafe(token));
         }
         if (endpoint.namespace() != null) {
             b.header("X-Vault-Namespace", endpoint.namespace());
@@ -138,6 +138,24 @@ final class VaultHttp {
             body = RequestBody.create(new byte[0], JSON);
         }
         return b.method(req.method(), body).build();
+    }
+
+    /**
+     * okhttp rejects a header value with a line break or a non-ASCII character, quoting the
+     * value in its exception message unless the header is one it knows to be sensitive —
+     * X-Vault-Token is not. So check first and say what to fix without the token.
+     */
+    private static String headerSafe(SecretString token) {
+        String v = token.reveal();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c != '\t' && (c < 0x20 || c > 0x7e)) {
+                throw new VaultException(VaultException.Kind.LOGIN_FAILED, 0, "The Vault token contains a line break"
+                        + " or a character that is not printable ASCII, which no Vault token has: check the Vault"
+                        + " token credential");
+            }
+        }
+        return v;
     }
 
     private String readCapped(VaultRequest req, ResponseBody body) throws IOException {

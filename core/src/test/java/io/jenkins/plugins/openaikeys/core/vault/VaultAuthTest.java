@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class VaultAuthTest extends VaultTestSupport {
 
@@ -149,6 +150,32 @@ class VaultAuthTest extends VaultTestSupport {
                 .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.LOGIN_FAILED))
                 .hasMessage("Vault rejected the token at auth/token: check the Vault token credential (it may be "
                         + "expired or revoked)");
+    }
+
+    @Test
+    void aPastedTrailingLineBreakIsDroppedFromAStaticToken() {
+        SecretString token = vault.root().createToken(FakeTokenSpec.ttl(Duration.ofHours(2)));
+        vault.root().kvPut("secret", "a", Map.of("k", "v"));
+        VaultClient c = client(new TokenAuth(SecretString.of(token.reveal() + "\n")));
+        assertThat(c.kvRead("secret", "a").field("k")).isEqualTo("v");
+    }
+
+    @Test
+    void aStaticTokenOkhttpCannotSendIsRefusedWithoutQuotingIt() {
+        // okhttp's own IllegalArgumentException would quote the whole X-Vault-Token value.
+        VaultClient c = client(new TokenAuth(SecretString.of("hvs.SUPERSECRET\nTOKENVALUE1234")));
+        Throwable thrown = catchThrowable(() -> c.kvRead("secret", "a"));
+        assertThat(thrown).isInstanceOfSatisfying(VaultException.class,
+                e -> assertThat(e.kind()).isEqualTo(Kind.LOGIN_FAILED)).hasMessage("The Vault token contains a line"
+                + " break or a character that is not printable ASCII, which no Vault token has: check the Vault"
+                + " token credential");
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain("SUPERSECRET");
+            for (Throwable s : t.getSuppressed()) {
+                assertThat(String.valueOf(s.getMessage())).doesNotContain("SUPERSECRET");
+            }
+        }
+        assertThat(allLogText()).doesNotContain("SUPERSECRET");
     }
 
     @Test
