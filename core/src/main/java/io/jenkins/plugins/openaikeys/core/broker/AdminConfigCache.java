@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,7 +19,8 @@ import java.util.logging.Logger;
  * bounded time. Why cache: a mint must not cost a Vault round trip once warm. Why bounded,
  * and dropped when OpenAI rejects the key ({@link #invalidate}): a rotated admin key —
  * rotated by another controller or by hand — must be picked up without a restart.
- * Thread-safe; concurrent callers share one read.
+ * Thread-safe; concurrent callers share one read and its outcome, a failure included, so
+ * that with Vault down N builds wait for one failing read, not for N of them in a row.
  */
 public final class AdminConfigCache {
 
@@ -32,6 +35,8 @@ public final class AdminConfigCache {
 
     private AdminConfig cached;
     private Instant readAt;
+    /** The read in flight, shared by everyone who asks meanwhile; null when none runs. */
+    private CompletableFuture<AdminConfig> loading;
 
     /**
      * @param mount  the KV v2 mount, e.g. {@code secret}
@@ -52,14 +57,61 @@ public final class AdminConfigCache {
      * @throws BrokerException naming the path (and field) when the secret or a field is missing
      * @throws VaultException  when Vault cannot be read (sealed, denied, unreachable, …)
      */
-    public synchronized AdminConfig get() {
-        Instant now = clock.instant();
-        if (cached != null && now.isBefore(readAt.plus(maxAge))) {
-            return cached;
+    public AdminConfig get() {
+        CompletableFuture<AdminConfig> load;
+        Instant now;
+        synchronized (this) {
+            now = clock.instant();
+            if (cached != null && now.isBefore(readAt.plus(maxAge))) {
+                return cached;
+            }
+            if (loading != null) {
+                load = loading;
+                now = null; // not ours to read
+            } else {
+                load = new CompletableFuture<>();
+                loading = load;
+            }
         }
-        cached = read();
-        readAt = now;
-        return cached;
+        return now == null ? await(load) : readFor(load, now);
+    }
+
+    private AdminConfig readFor(CompletableFuture<AdminConfig> load, Instant now) {
+        try {
+            AdminConfig config = read();
+            synchronized (this) {
+                cached = config;
+                readAt = now;
+                loading = null;
+            }
+            load.complete(config);
+            return config;
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                loading = null;
+            }
+            load.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private AdminConfig await(CompletableFuture<AdminConfig> load) {
+        try {
+            return load.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException("Interrupted while waiting for the OpenAI admin config " + location()
+                    + " to be read from Vault");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new BrokerException("Reading the OpenAI admin config " + location() + " failed", cause);
+        }
     }
 
     /** Forgets {@code stale} (e.g. after OpenAI answered 401 to it) unless already replaced. */
