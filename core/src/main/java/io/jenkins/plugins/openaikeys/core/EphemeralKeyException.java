@@ -19,4 +19,16 @@ public class EphemeralKeyException extends RuntimeException {
     public EphemeralKeyException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * A failure for a message shown to users or written to a log: our own sentences as they
+     * are, anything else by its type only. A foreign library's message may quote what it was
+     * given (okhttp quotes a rejected header value, Jackson its input), and that can be a secret.
+     */
+    public static String safeMessage(Throwable t) {
+        if (t instanceof EphemeralKeyException && t.getMessage() != null) {
+            return t.getMessage();
+        }
+        return t.getClass().getSimpleName();
+    }
 }

@@ -390,11 +390,7 @@ public final class KeyBroker {
 
     /** A failure for a message: our own sentences as they are, anything else with its type. */
     private static String describe(Throwable t) {
-        String message = t.getMessage();
-        if (message == null) {
-            return t.getClass().getSimpleName();
-        }
-        return t instanceof EphemeralKeyException ? message : t.getClass().getSimpleName() + ": " + message;
+        return EphemeralKeyException.safeMessage(t);
     }
 
     private static long millisSince(long startNanos) {

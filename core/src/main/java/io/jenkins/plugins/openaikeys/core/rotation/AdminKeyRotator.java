@@ -107,7 +107,7 @@ public final class AdminKeyRotator implements Rotator {
             cur = readCurrent();
         } catch (EphemeralKeyException | IllegalArgumentException e) {
             return result(Outcome.FAILED, null, null, at, "Could not read the admin config " + location()
-                    + " for rotation (" + e.getMessage() + "): nothing was changed");
+                    + " for rotation (" + EphemeralKeyException.safeMessage(e) + "): nothing was changed");
         }
         List<String> stillPending = deletePendingWith(cur);
 
@@ -118,7 +118,7 @@ public final class AdminKeyRotator implements Rotator {
         } catch (OpenAiException e) {
             String leftover = e.status() == 0 || e.status() >= 500 ? deleteByName(cur.client, name) : "";
             return result(Outcome.FAILED, cur.keyId, null, at, "Could not create a new admin key for organization '"
-                    + organization + "' with admin key " + cur.keyId + " (" + e.getMessage() + "): nothing was changed"
+                    + organization + "' with admin key " + cur.keyId + " (" + EphemeralKeyException.safeMessage(e) + "): nothing was changed"
                     + leftover);
         }
         String newId = created.key().id();
@@ -132,7 +132,7 @@ public final class AdminKeyRotator implements Rotator {
             verify(newClient, newId);
         } catch (EphemeralKeyException | IllegalArgumentException e) {
             return result(Outcome.FAILED, cur.keyId, null, at, "New admin key " + newId + " of organization '"
-                    + organization + "' did not work (" + e.getMessage() + "), so admin key " + cur.keyId
+                    + organization + "' did not work (" + EphemeralKeyException.safeMessage(e) + "), so admin key " + cur.keyId
                     + " stays in use" + deleteCreated(newId, cur.client, null, cur.keyId));
         }
 
@@ -154,7 +154,7 @@ public final class AdminKeyRotator implements Rotator {
             cur = readCurrent();
         } catch (EphemeralKeyException | IllegalArgumentException e) {
             return result(Outcome.FAILED, null, null, at, "Could not read the admin config " + location()
-                    + " to delete old admin keys (" + e.getMessage() + "): the next run tries again");
+                    + " to delete old admin keys (" + EphemeralKeyException.safeMessage(e) + "): the next run tries again");
         }
         List<String> before = RotationMetadata.pending(cur.secret.customMetadata());
         if (before.isEmpty()) {
@@ -220,7 +220,7 @@ public final class AdminKeyRotator implements Rotator {
         }
         if (!ambiguous(e)) {
             return result(Outcome.FAILED, cur.keyId, null, at, "Could not store new admin key " + newId + " in "
-                    + location() + " (" + e.getMessage() + "), so admin key " + cur.keyId + " stays in use"
+                    + location() + " (" + EphemeralKeyException.safeMessage(e) + "), so admin key " + cur.keyId + " stays in use"
                     + deleteCreated(newId, cur.client, null, cur.keyId));
         }
         KvSecret now;
@@ -228,9 +228,9 @@ public final class AdminKeyRotator implements Rotator {
             now = vault.kvRead(mount, path);
         } catch (VaultException again) {
             LOG.log(Level.WARNING, "Vault did not confirm the write of admin key {0} to {1}: {2}",
-                    new Object[] {newId, location(), again.getMessage()});
+                    new Object[] {newId, location(), EphemeralKeyException.safeMessage(again)});
             return result(Outcome.UNKNOWN, cur.keyId, newId, at, "Vault did not confirm storing new admin key " + newId
-                    + " in " + location() + " (" + e.getMessage() + "): read " + location() + "; if it holds "
+                    + " in " + location() + " (" + EphemeralKeyException.safeMessage(e) + "): read " + location() + "; if it holds "
                     + newId + " delete old admin key " + cur.keyId + ", otherwise delete " + newId
                     + " in the OpenAI dashboard");
         }
@@ -244,7 +244,7 @@ public final class AdminKeyRotator implements Rotator {
             return lostRace(cur, newId, newClient, at);
         }
         return result(Outcome.FAILED, cur.keyId, null, at, "Vault did not store new admin key " + newId + " in "
-                + location() + " (" + e.getMessage() + "), so admin key " + cur.keyId + " stays in use"
+                + location() + " (" + EphemeralKeyException.safeMessage(e) + "), so admin key " + cur.keyId + " stays in use"
                 + deleteCreated(newId, cur.client, null, cur.keyId));
     }
 
@@ -260,7 +260,7 @@ public final class AdminKeyRotator implements Rotator {
             }
         } catch (EphemeralKeyException | IllegalArgumentException e) {
             LOG.log(Level.FINE, "Could not read the winner of the rotation race on {0}: {1}",
-                    new Object[] {location(), e.getMessage()});
+                    new Object[] {location(), EphemeralKeyException.safeMessage(e)});
         }
         runHook();
         String cleanup = deleteCreated(newId, winnerClient, cur.client, newClient, winnerId);
@@ -283,7 +283,7 @@ public final class AdminKeyRotator implements Rotator {
             });
         } catch (VaultException e) {
             recorded = false;
-            warning = "could not record last_rotated in " + location() + " (" + e.getMessage()
+            warning = "could not record last_rotated in " + location() + " (" + EphemeralKeyException.safeMessage(e)
                     + "), so the next run may rotate again early";
         }
         runHook();
@@ -293,7 +293,7 @@ public final class AdminKeyRotator implements Rotator {
             newClient.deleteAdminKey(oldId);
         } catch (OpenAiException e) {
             String what = "Rotated the admin key of organization '" + organization + "' to " + newId
-                    + ", but could not delete old admin key " + oldId + " (" + e.getMessage() + "): "
+                    + ", but could not delete old admin key " + oldId + " (" + EphemeralKeyException.safeMessage(e) + "): "
                     + (recorded ? "the next run tries again, or " : "") + "delete it in the OpenAI dashboard"
                     + (warning == null ? "" : "; also " + warning);
             return result(Outcome.ROTATED_WITH_WARNING, oldId, newId, at, what);
@@ -303,7 +303,7 @@ public final class AdminKeyRotator implements Rotator {
                 metadata.update(m -> RotationMetadata.removePending(m, List.of(oldId)));
             } catch (VaultException e) {
                 LOG.log(Level.FINE, "Old admin key {0} stays listed as pending in {1} ({2}); the next run finds it"
-                        + " gone", new Object[] {oldId, location(), e.getMessage()});
+                        + " gone", new Object[] {oldId, location(), EphemeralKeyException.safeMessage(e)});
             }
         }
         if (warning != null) {
@@ -337,7 +337,7 @@ public final class AdminKeyRotator implements Rotator {
                         organization});
                 return "";
             } catch (OpenAiException e) {
-                reason = e.getMessage();
+                reason = EphemeralKeyException.safeMessage(e);
             }
         }
         boolean recorded = recordPending(newId);
@@ -396,7 +396,7 @@ public final class AdminKeyRotator implements Rotator {
             } catch (OpenAiException e) {
                 left.add(id);
                 LOG.log(Level.WARNING, "Still cannot delete old admin key {0} of organization ''{1}'': {2}",
-                        new Object[] {id, organization, e.getMessage()});
+                        new Object[] {id, organization, EphemeralKeyException.safeMessage(e)});
             }
         }
         if (!done.isEmpty()) {
@@ -404,7 +404,7 @@ public final class AdminKeyRotator implements Rotator {
                 metadata.update(m -> RotationMetadata.removePending(m, done));
             } catch (VaultException e) {
                 LOG.log(Level.FINE, "Could not update pending deletions in {0}: {1}", new Object[] {location(),
-                        e.getMessage()});
+                        EphemeralKeyException.safeMessage(e)});
             }
         }
         return left;
@@ -429,7 +429,7 @@ public final class AdminKeyRotator implements Rotator {
             afterKeyChange.run();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "The after-rotation hook of organization ''{0}'' failed: {1}",
-                    new Object[] {organization, e.getMessage()});
+                    new Object[] {organization, EphemeralKeyException.safeMessage(e)});
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException;
@@ -65,7 +67,7 @@ public final class EngineKeyRotator implements Rotator {
             before = string(vault.readEngineConfig(mount).get("admin_api_key_id"));
         } catch (VaultException e) {
             LOG.log(Level.FINE, "Could not read {0}/config before rotating: {1}", new Object[] {mount,
-                    e.getMessage()});
+                    EphemeralKeyException.safeMessage(e)});
         }
         try {
             String after = string(vault.rotateEngineAdminKey(mount).get("admin_api_key_id"));
@@ -75,7 +77,7 @@ public final class EngineKeyRotator implements Rotator {
         } catch (VaultException e) {
             if (!ambiguous(e)) {
                 return result(Outcome.FAILED, before, null, at, "Vault's OpenAI engine " + mount
-                        + " did not rotate the admin key of organization '" + organization + "' (" + e.getMessage()
+                        + " did not rotate the admin key of organization '" + organization + "' (" + EphemeralKeyException.safeMessage(e)
                         + "): nothing was changed");
             }
             String now = null;
@@ -83,7 +85,7 @@ public final class EngineKeyRotator implements Rotator {
                 now = string(vault.readEngineConfig(mount).get("admin_api_key_id"));
             } catch (VaultException again) {
                 LOG.log(Level.FINE, "Could not read {0}/config after a lost rotate answer: {1}",
-                        new Object[] {mount, again.getMessage()});
+                        new Object[] {mount, EphemeralKeyException.safeMessage(again)});
             }
             if (before != null && now != null && !before.equals(now)) {
                 return result(Outcome.ROTATED, before, now, at, "Vault's OpenAI engine " + mount
@@ -92,7 +94,7 @@ public final class EngineKeyRotator implements Rotator {
             }
             return result(Outcome.UNKNOWN, before, null, at, "Rotating the admin key of organization '"
                     + organization + "' through Vault's OpenAI engine " + mount + " failed without a clear answer ("
-                    + e.getMessage() + "): outcome unknown, check " + mount + "/config");
+                    + EphemeralKeyException.safeMessage(e) + "): outcome unknown, check " + mount + "/config");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
 
 import java.time.Clock;
@@ -75,7 +77,7 @@ public final class RotationService {
             status = r.status();
         } catch (RuntimeException e) {
             return new RotationResult(r.organization(), Outcome.FAILED, null, null, now, "Could not read the"
-                    + " rotation state of organization '" + r.organization() + "' (" + e.getMessage()
+                    + " rotation state of organization '" + r.organization() + "' (" + EphemeralKeyException.safeMessage(e)
                     + "): the next run tries again");
         }
         Instant last = latest(status.lastRotatedOrNull(), rotatedHere.get(r.organization()));
@@ -101,9 +103,9 @@ public final class RotationService {
             return run.get();
         } catch (RuntimeException e) { // a rotator bug must not stop the other organizations
             LOG.log(Level.WARNING, "Rotation of organization ''{0}'' failed unexpectedly: {1}",
-                    new Object[] {r.organization(), e.getMessage()});
+                    new Object[] {r.organization(), EphemeralKeyException.safeMessage(e)});
             return new RotationResult(r.organization(), Outcome.FAILED, null, null, clock.instant(),
-                    "Rotation of organization '" + r.organization() + "' failed unexpectedly (" + e.getMessage() + ")");
+                    "Rotation of organization '" + r.organization() + "' failed unexpectedly (" + EphemeralKeyException.safeMessage(e) + ")");
         }
     }
 

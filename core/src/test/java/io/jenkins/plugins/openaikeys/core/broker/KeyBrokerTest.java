@@ -203,7 +203,8 @@ class KeyBrokerTest {
     void aKeyThatCannotBeRecordedIsRevokedAtOnce() {
         KeyBroker b = newBroker(new FailingLedger(ledger, true, false));
         assertThatThrownBy(() -> b.mint("evals", build42)).isInstanceOf(BrokerException.class)
-                .hasMessage("Could not record the new OpenAI key for revocation (IllegalStateException: disk full),"
+                // A foreign exception's message is never quoted: it could carry anything.
+                .hasMessage("Could not record the new OpenAI key for revocation (IllegalStateException),"
                         + " so it was revoked at once: fix the Jenkins controller's storage and try again");
         assertThat(main.mintCalls()).isEqualTo(1);
         assertThat(main.revokeCalls()).isEqualTo(1);
@@ -245,7 +246,7 @@ class KeyBrokerTest {
         main.failNextRevoke(new EphemeralKeyException("OpenAI is unreachable"));
         assertThatThrownBy(() -> b.mint("evals", build42)).isInstanceOf(BrokerException.class)
                 .hasMessageMatching("Minted OpenAI key key_1, service account svc_acct_1, project proj_1, handle \\S+"
-                        + " but could neither record it for revocation \\(IllegalStateException: disk full\\) nor"
+                        + " but could neither record it for revocation \\(IllegalStateException\\) nor"
                         + " revoke it \\(OpenAI is unreachable\\): delete it by hand and fix the Jenkins controller's"
                         + " storage");
         assertThat(main.live()).hasSize(1);
