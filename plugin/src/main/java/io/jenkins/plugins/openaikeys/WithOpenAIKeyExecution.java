@@ -30,10 +30,10 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * the mask inside {@link SecretMask}, both as encrypted {@link Secret}s. The in-memory
  * {@link RevocationHandle} is transient; after a restart it is looked up in the durable ledger by id.
  *
- * <p>Abort while minting: {@link GeneralNonBlockingStepExecution#stop} interrupts the background
- * thread, but an HTTP call may still complete. Whatever the thread minted after the stop is revoked
- * by the thread itself before it gives up ({@link #enterBody()} decides atomically, without holding a
- * lock across calls into Pipeline). Abort while the body runs: Pipeline stops only the innermost
+ * <p>Abort while minting: {@link #stop} fails the step at once but does <em>not</em> interrupt the
+ * background thread (see there why); the thread finishes its mint and revokes whatever it minted
+ * before it gives up ({@link #enterBody()} decides atomically, without holding a lock across calls
+ * into Pipeline). Abort while the body runs: Pipeline stops only the innermost
  * steps, so the body fails and {@link Callback} revokes. If {@link #stop} did reach this execution
  * during the body, {@code run} would refuse new work, so the callback revokes on {@link Timer}
  * instead. Anything missed is still in the ledger and is revoked when the build finishes
@@ -54,7 +54,8 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
     private String keyId;
 
     private transient boolean stopRequested;
-    private transient boolean bodyEntered;
+    /** Serialized, so that a stop after a restart still knows the body (not a mint) is running. */
+    private boolean bodyEntered;
 
     WithOpenAIKeyExecution(StepContext context, String role, String variable, String ttl) {
         super(context);
@@ -65,7 +66,17 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
 
     @Override
     public boolean start() {
-        run(this::doStart);
+        run(() -> {
+            try {
+                doStart();
+            } catch (Exception e) {
+                if (!stopRequested()) {
+                    throw e;
+                }
+                // The step already failed with the stop's cause; this one has nowhere to go.
+                LOGGER.log(Level.FINE, "withOpenAIKey start ended after a stop", e);
+            }
+        });
         return false;
     }
 
@@ -133,10 +144,28 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
         return stopRequested;
     }
 
+    /**
+     * While minting, fails the step without interrupting the minting thread; otherwise stops as
+     * {@link GeneralNonBlockingStepExecution} does.
+     *
+     * <p>Why no interrupt while minting: the broker records the new key's revocation handle on disk
+     * through a {@code FileChannel}, which an interrupted thread cannot write
+     * ({@code ClosedByInterruptException}), and its clean-up revoke is an HTTP call that an
+     * interrupted thread cannot make either. An abort that lands just after OpenAI answered would
+     * thus leave a live key behind that nothing records. Uninterrupted, the mint completes (bounded
+     * by the HTTP timeouts and the retry policy), {@link #enterBody()} refuses the body, and the
+     * thread revokes the key itself.
+     */
     @Override
     public void stop(@NonNull Throwable cause) throws Exception {
+        boolean minting;
         synchronized (this) {
             stopRequested = true;
+            minting = !bodyEntered;
+        }
+        if (minting) {
+            getContext().onFailure(cause);
+            return;
         }
         super.stop(cause);
     }

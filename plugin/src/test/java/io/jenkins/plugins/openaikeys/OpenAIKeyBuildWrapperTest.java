@@ -36,10 +36,12 @@ class OpenAIKeyBuildWrapperTest {
         assumeFalse(Functions.isWindows(), "uses sh");
         FreeStyleProject p = j.createFreeStyleProject("free");
         p.getBuildWrappersList().add(new OpenAIKeyBuildWrapper("evals"));
+        // base64 on one line: it wraps at 76 columns, and a wrapped key is neither masked nor found by the checks below
         p.getBuildersList().add(new Shell("echo \"key=$OPENAI_API_KEY id=$OPENAI_API_KEY_ID\"; "
-                + "printf %s \"$OPENAI_API_KEY\" | base64"));
+                + "echo \"b64=$(printf %s \"$OPENAI_API_KEY\" | base64 | tr -d \"\\n\")\""));
         FreeStyleBuild b = j.buildAndAssertSuccess(p);
         j.assertLogContains("key=****", b);
+        j.assertLogContains("b64=****", b);
         j.assertLogContains("id=key_", b);
         j.assertLogContains("Revoked key_", b);
         assertThat(BuildDirectory.filesLeaking(b, backends.mintedKeyValues())).isEmpty();

@@ -20,6 +20,7 @@ class OpenAIKeysConfigurationTest {
         FakeBackends.addAppRoleCredential("rid", "sid");
         OpenAIKeysConfiguration c = FakeBackends.configureTypical("https://vault.example.com:8200");
         c.setVaultCaCertificate(null);
+        List<OrganizationConfig> organizationsBefore = c.getOrganizations(); // the form submission replaces the list
 
         r.configRoundtrip();
 
@@ -32,8 +33,8 @@ class OpenAIKeysConfigurationTest {
         assertThat(auth.getCredentialsId()).isEqualTo(FakeBackends.APPROLE_CREDENTIAL);
         assertThat(auth.getMount()).isEqualTo("approle-jenkins");
         assertThat(after.getOrganizations()).hasSize(2);
-        r.assertEqualDataBoundBeans(after.getOrganizations().get(0), c.getOrganizations().get(0));
-        r.assertEqualDataBoundBeans(after.getOrganizations().get(1), c.getOrganizations().get(1));
+        r.assertEqualDataBoundBeans(after.getOrganizations().get(0), organizationsBefore.get(0));
+        r.assertEqualDataBoundBeans(after.getOrganizations().get(1), organizationsBefore.get(1));
         assertThat(after.getRoles()).extracting(RoleConfig::getName).containsExactly("evals", "deploy");
         RoleConfig evals = after.findRole("evals");
         assertThat(evals.getProjectId()).isEqualTo("proj_abc123");

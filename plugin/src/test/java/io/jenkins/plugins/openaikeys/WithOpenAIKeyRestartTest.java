@@ -2,6 +2,8 @@ package io.jenkins.plugins.openaikeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -34,6 +36,10 @@ class WithOpenAIKeyRestartTest {
             sessions.then(j -> {
                 WorkflowRun b = j.jenkins.getItemByFullName("restart", WorkflowJob.class).getBuildByNumber(1);
                 assertThat(backends[0].liveKeys()).isEqualTo(1); // still in use: the replay must not revoke it
+                // program.dat now surely holds the paused block (written at shutdown at the latest; in the first
+                // session the check may have run before the first write) and is deleted when the build ends.
+                assertThat(new File(b.getRootDir(), "program.dat")).exists();
+                assertThat(BuildDirectory.filesLeaking(b, backends[0].mintedKeyValues())).isEmpty();
                 SemaphoreStep.success("wait/1", null);
                 j.assertBuildStatusSuccess(j.waitForCompletion(b));
                 j.assertLogContains("after=key_", b);
