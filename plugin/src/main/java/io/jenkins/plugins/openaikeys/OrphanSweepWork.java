@@ -39,6 +39,15 @@ public final class OrphanSweepWork extends AsyncPeriodicWork {
      * The configured sweeper interval (default 1 hour). Jenkins reads this once when it schedules
      * periodic work, so a change applies after the next restart.
      */
+    /**
+     * A whole period after start-up rather than Jenkins' random default: nothing here is urgent
+     * at boot, and a fixed delay keeps the task from firing in the middle of a short test.
+     */
+    @Override
+    public long getInitialDelay() {
+        return getRecurrencePeriod();
+    }
+
     @Override
     public long getRecurrencePeriod() {
         try {
