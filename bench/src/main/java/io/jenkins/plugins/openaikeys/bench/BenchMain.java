@@ -18,6 +18,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         QuietLogs logs = QuietLogs.install();
         BenchConfig config = BenchConfig.fromSystemProperties();
+        // System.out on purpose: the printed figures are this program's output, not log lines.
         Report report = new Report(System.out);
         boolean ok;
         try (Rig rig = new Rig()) {

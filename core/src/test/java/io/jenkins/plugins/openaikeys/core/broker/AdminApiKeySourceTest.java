@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
@@ -22,11 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static io.jenkins.plugins.openaikeys.core.broker.BrokerFakes.KV_MOUNT;
 import static io.jenkins.plugins.openaikeys.core.broker.BrokerFakes.KV_PATH;
@@ -354,23 +351,11 @@ class AdminApiKeySourceTest {
         MintedKey key = mint(broker);
         fakes.openai.resetCallLog();
         fakes.openai.latency(Endpoint.DELETE_SERVICE_ACCOUNT, Duration.ofMillis(200));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                all.add(pool.submit(() -> {
-                    go.await();
-                    broker.revoke(key.handle());
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : all) {
-                f.get(20, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+        for (Future<Object> f : AllAtOnce.run(8, Duration.ofSeconds(20), () -> {
+            broker.revoke(key.handle());
+            return null;
+        })) {
+            f.get();
         }
         assertThat(fakes.openai.calls(Endpoint.DELETE_SERVICE_ACCOUNT)).isEqualTo(1);
         assertThat(fakes.nothingLive()).isTrue();

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -7,11 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -25,26 +22,14 @@ class AdminConfigCacheTest {
     private static final int CALLERS = 6;
 
     private final BrokerFakes fakes = new BrokerFakes();
-    private final ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
 
     @AfterEach
     void stop() {
-        pool.shutdownNow();
         fakes.close();
     }
 
     private List<Future<AdminConfig>> askAtOnce(AdminConfigCache cache) throws InterruptedException {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<AdminConfig>> answers = new ArrayList<>();
-        for (int i = 0; i < CALLERS; i++) {
-            Callable<AdminConfig> ask = () -> {
-                go.await();
-                return cache.get();
-            };
-            answers.add(pool.submit(ask));
-        }
-        go.countDown();
-        return answers;
+        return AllAtOnce.run(CALLERS, Duration.ofSeconds(10), cache::get);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.testing.CapturedLog;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -370,23 +370,11 @@ class KeyBrokerTest {
     @RepeatedTest(5)
     void sixteenThreadsRevokingOneHandleMakeExactlyOneRemoteRevoke() throws Exception {
         MintedKey key = broker.mint("evals", build42);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                all.add(pool.submit(() -> {
-                    go.await();
-                    broker.revoke(key.handle());
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : all) {
-                f.get(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+        for (Future<Object> f : AllAtOnce.run(16, Duration.ofSeconds(10), () -> {
+            broker.revoke(key.handle());
+            return null;
+        })) {
+            f.get();
         }
         assertThat(main.revokeCalls()).isEqualTo(1);
         assertThat(ledger.pending()).isEmpty();

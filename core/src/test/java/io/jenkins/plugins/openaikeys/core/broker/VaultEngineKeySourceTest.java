@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeServiceAccount;
 import io.jenkins.plugins.openaikeys.core.testing.CapturedLog;
@@ -15,11 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySourceTest.oneSentence;
 import static io.jenkins.plugins.openaikeys.core.broker.BrokerFakes.ENGINE_ROLE;
@@ -195,23 +192,11 @@ class VaultEngineKeySourceTest {
         MintedKey key = mint(broker, null);
         fakes.vault.resetCallLog();
         fakes.vault.delayNext(REVOKE, 1, Duration.ofMillis(200));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                all.add(pool.submit(() -> {
-                    go.await();
-                    broker.revoke(key.handle());
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : all) {
-                f.get(20, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+        for (Future<Object> f : AllAtOnce.run(8, Duration.ofSeconds(20), () -> {
+            broker.revoke(key.handle());
+            return null;
+        })) {
+            f.get();
         }
         assertThat(fakes.vault.calls(REVOKE)).isEqualTo(1);
         assertThat(fakes.nothingLive()).isTrue();

@@ -1,19 +1,14 @@
 package io.jenkins.plugins.openaikeys.core.vault;
 
+import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException.Kind;
 import io.jenkins.plugins.openaikeys.core.vault.fake.FakeTokenSpec;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -140,22 +135,9 @@ class VaultTokenCacheTest extends VaultTestSupport {
         vault.delayNext("POST auth/approle/login", 1, Duration.ofMillis(300));
         VaultClient c = client();
         int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<String>> results = new ArrayList<>();
-        try {
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    go.await();
-                    return c.kvRead("secret", "a").field("k");
-                }));
-            }
-            go.countDown();
-            for (Future<String> f : results) {
-                assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo("v");
-            }
-        } finally {
-            pool.shutdownNow();
+        for (Future<String> f : AllAtOnce.run(threads, Duration.ofSeconds(20),
+                () -> c.kvRead("secret", "a").field("k"))) {
+            assertThat(f.get()).isEqualTo("v");
         }
         assertThat(vault.logins()).isEqualTo(1);
         assertThat(vault.calls("GET secret/data/a")).isEqualTo(threads);
