@@ -111,7 +111,7 @@ public class RoleConfig implements Describable<RoleConfig> {
         this.nameTemplate = FormChecks.blankToNull(nameTemplate);
     }
 
-    /** Globs on the job's full name, one per line; empty means any job. */
+    /** Globs on the job's full name, one per line; empty means no job (default deny). */
     public String getAllowedJobs() {
         return allowedJobs;
     }
@@ -271,7 +271,8 @@ public class RoleConfig implements Describable<RoleConfig> {
             }
             List<String> globs = lines(value);
             if (globs.isEmpty()) {
-                return FormValidation.warning("Empty: every job on this controller may use this role.");
+                return FormValidation.warning("Empty: no job may use this role yet. Add globs such as team-a/** or"
+                        + " ** for every job on this controller.");
             }
             for (String glob : globs) {
                 if (glob.startsWith("/")) {

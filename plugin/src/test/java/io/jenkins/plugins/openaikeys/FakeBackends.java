@@ -97,6 +97,7 @@ final class FakeBackends implements AutoCloseable {
         role.setProjectId(project.id());
         role.setTtl("30m");
         role.setMaxTtl("2h");
+        role.setAllowedJobs("**");
         return role;
     }
 

@@ -92,9 +92,9 @@ final class Rig implements AutoCloseable {
                 .httpClient(http).retryPolicy(retries).clock(clock).build();
         KeySource engine = new VaultEngineKeySource(vaultClient, ENGINE_MOUNT, clock);
         Map<String, Role> roles = Map.of(
-                ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of()),
+                ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of("**")),
                 ENGINE_ROLE, new Role(ENGINE_ROLE, "vaulted", engineProject.id(), VAULT_ENGINE_ROLE, TTL, TTL, null, null,
-                        List.of()));
+                        List.of("**")));
         return new KeyBroker(roles, Map.of("main", admin, "vaulted", engine), ledger, clock);
     }
 

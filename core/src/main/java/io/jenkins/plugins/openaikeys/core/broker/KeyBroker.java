@@ -118,7 +118,8 @@ public final class KeyBroker {
     /**
      * Whether the job may use the role: its full name must match one of the role's allowed
      * jobs ({@code *} and {@code ?} within one path segment, {@code **} across segments);
-     * a role without allowed jobs serves any job.
+     * a role without allowed jobs serves no job (default deny: anyone who can change a Pipeline
+     * could otherwise mint with the controller's Vault identity).
      *
      * @throws BrokerException for an unknown role or a job that is not allowed
      */
@@ -129,7 +130,9 @@ public final class KeyBroker {
     private void checkAllowed(Role role, String jobFullName) {
         List<JobGlob> globs = allowedJobs.get(role.name());
         if (globs.isEmpty()) {
-            return;
+            throw new BrokerException("OpenAI key role '" + role.name() + "' allows no job yet: ask an administrator"
+                    + " to add '" + jobFullName + "' (or a glob such as ** for every job) to its allowed jobs under "
+                    + CONFIG_PAGE);
         }
         if (jobFullName != null) {
             for (JobGlob g : globs) {

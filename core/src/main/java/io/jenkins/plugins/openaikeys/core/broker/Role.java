@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * configuration page can show as they are. Normalisation: a blank {@code projectId},
  * {@code engineRole} or {@code nameTemplate} is null; a null {@code maxTtl} equals
  * {@code ttl}; a null or blank {@code variable} is {@value #DEFAULT_VARIABLE}; a null
- * {@code allowedJobs} is empty (any job) and blank entries are dropped.
+ * {@code allowedJobs} is empty (no job: a role serves nothing until an administrator names
+ * its jobs, {@code **} for all) and blank entries are dropped.
  *
  * @param name         {@code [A-Za-z0-9_.-]+}, at most 64 characters
  * @param organization the key of the organization whose {@link KeySource} mints
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * @param maxTtl       the longest lifetime a build may request
  * @param variable     environment variable the key is bound to: {@code [A-Za-z_][A-Za-z0-9_]*}
  * @param nameTemplate service-account name template, null = {@link ServiceAccountNames#DEFAULT_TEMPLATE}
- * @param allowedJobs  globs on the job's full name (see {@link KeyBroker#checkAllowed}); empty = any job
+ * @param allowedJobs  globs on the job's full name (see {@link KeyBroker#checkAllowed}); empty = no job
  */
 public record Role(String name, String organization, String projectId, String engineRole, Duration ttl,
                    Duration maxTtl, String variable, String nameTemplate, List<String> allowedJobs) {

@@ -336,7 +336,7 @@ class AdminApiKeySourceTest {
     @Test
     void aRoleWithoutProjectIsRefusedBeforeAnyCall() {
         AdminApiKeySource source = fakes.adminSource(fakes.vaultClient());
-        Role engineOnly = new Role("evals", "main", null, "x", BrokerFakes.M30, BrokerFakes.H1, null, null, List.of());
+        Role engineOnly = new Role("evals", "main", null, "x", BrokerFakes.M30, BrokerFakes.H1, null, null, List.of("**"));
         KeyBroker broker = new KeyBroker(Map.of("evals", engineOnly), Map.of("main", source), fakes.ledger, fakes.time);
         assertThatThrownBy(() -> mint(broker)).isInstanceOf(BrokerException.class)
                 .hasMessage("Role evals has no OpenAI project id, which organization 'main' (adminApi) needs: set it"

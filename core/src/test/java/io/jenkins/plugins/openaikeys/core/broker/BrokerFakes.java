@@ -86,11 +86,11 @@ final class BrokerFakes implements AutoCloseable {
     }
 
     Role adminRole() {
-        return new Role("evals", "main", project.id(), null, M30, H1, null, null, List.of());
+        return new Role("evals", "main", project.id(), null, M30, H1, null, null, List.of("**"));
     }
 
     Role engineRole() {
-        return new Role("ingest", "vaulted", project.id(), ENGINE_ROLE, M30, H1, null, null, List.of());
+        return new Role("ingest", "vaulted", project.id(), ENGINE_ROLE, M30, H1, null, null, List.of("**"));
     }
 
     KeyBroker broker(KeySource admin, KeySource engineSource) {

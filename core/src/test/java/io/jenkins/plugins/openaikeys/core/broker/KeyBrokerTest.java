@@ -150,7 +150,7 @@ class KeyBrokerTest {
     void allowedJobsAreGlobsOnTheFullName() {
         broker.checkAllowed("deploy", "team/app");
         broker.checkAllowed("deploy", "ops/a/b/c");
-        broker.checkAllowed("evals", "anything/at/all"); // empty list = any job
+        broker.checkAllowed("evals", "anything/at/all"); // ** = any job
         assertThatThrownBy(() -> broker.checkAllowed("deploy", "team/sub/app"))
                 .isInstanceOf(BrokerException.class)
                 .hasMessage("Job 'team/sub/app' may not use OpenAI key role 'deploy': ask an administrator to add it"
@@ -160,6 +160,18 @@ class KeyBrokerTest {
                 .hasMessageStartingWith("Job 'other/app' may not use OpenAI key role 'deploy'");
         assertThat(main.mintCalls()).isZero();
         assertThat(broker.mint("deploy", build42).projectId()).isEqualTo("proj_2");
+    }
+
+    @Test
+    void aRoleWithoutAllowedJobsServesNoJob() {
+        Role closed = new Role("closed", "main", "proj_1", null, Duration.ofMinutes(30), null, null, null, List.of());
+        KeyBroker denying = new KeyBroker(Map.of("closed", closed), Map.of("main", main), ledger, time);
+        assertThatThrownBy(() -> denying.mint("closed", new MintRequest("team/app", "1")))
+                .isInstanceOf(BrokerException.class)
+                .hasMessage("OpenAI key role 'closed' allows no job yet: ask an administrator to add 'team/app'"
+                        + " (or a glob such as ** for every job) to its allowed jobs under"
+                        + " Manage Jenkins → System → OpenAI Ephemeral Keys");
+        assertThat(main.mintCalls()).isZero();
     }
 
     @Test

@@ -11,10 +11,11 @@ final class Roles {
 
     static Role adminApi(String name, String org, String project, Duration ttl, Duration maxTtl,
                          String... allowedJobs) {
-        return new Role(name, org, project, null, ttl, maxTtl, null, null, List.of(allowedJobs));
+        return new Role(name, org, project, null, ttl, maxTtl, null, null,
+                allowedJobs.length == 0 ? List.of("**") : List.of(allowedJobs));
     }
 
     static Role engine(String name, String org, String engineRole, Duration ttl, Duration maxTtl) {
-        return new Role(name, org, null, engineRole, ttl, maxTtl, null, null, List.of());
+        return new Role(name, org, null, engineRole, ttl, maxTtl, null, null, List.of("**"));
     }
 }

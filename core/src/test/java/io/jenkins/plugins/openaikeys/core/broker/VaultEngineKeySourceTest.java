@@ -177,7 +177,7 @@ class VaultEngineKeySourceTest {
     @Test
     void aRoleWithoutEngineRoleIsRefusedBeforeAnyCall() {
         Role adminOnly = new Role("ingest", "vaulted", "proj_x", null, BrokerFakes.M30, BrokerFakes.H1, null, null,
-                List.of());
+                List.of("**"));
         KeyBroker broker = new KeyBroker(Map.of("ingest", adminOnly),
                 Map.of("vaulted", fakes.engineSource(fakes.vaultClient())), fakes.ledger, fakes.time);
         assertThatThrownBy(() -> mint(broker, null)).isInstanceOf(BrokerException.class)

@@ -156,11 +156,11 @@ final class FaultWorld implements AutoCloseable {
     }
 
     Role adminRole() {
-        return new Role(ADMIN_ROLE, ADMIN_ORG, project.id(), null, TTL, MAX_TTL, null, null, List.of());
+        return new Role(ADMIN_ROLE, ADMIN_ORG, project.id(), null, TTL, MAX_TTL, null, null, List.of("**"));
     }
 
     Role engineRole() {
-        return new Role(ENGINE_ROLE, ENGINE_ORG, project.id(), ENGINE_VAULT_ROLE, TTL, MAX_TTL, null, null, List.of());
+        return new Role(ENGINE_ROLE, ENGINE_ORG, project.id(), ENGINE_VAULT_ROLE, TTL, MAX_TTL, null, null, List.of("**"));
     }
 
     /** Build {@code build} of job {@code team/app} asks for a key of {@code role}. */
