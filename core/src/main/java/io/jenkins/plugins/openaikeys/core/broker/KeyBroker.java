@@ -49,6 +49,8 @@ public final class KeyBroker {
     private final RevocationLedger ledger;
     private final Clock clock;
     private final ServiceAccountNames names;
+    /** Roles an administrator configured that cannot be served, with the sentence saying why. */
+    private final Map<String, String> unusableRoles;
 
     private final ConcurrentHashMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Set<String> revoked = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -77,6 +79,17 @@ public final class KeyBroker {
      */
     public KeyBroker(Map<String, Role> roles, Map<String, KeySource> sourcesByOrganization,
                      RevocationLedger ledger, Clock clock, ServiceAccountNames names) {
+        this(roles, Map.of(), sourcesByOrganization, ledger, clock, names);
+    }
+
+    /**
+     * @param unusableRoles roles that are configured but cannot be served (see {@link RoleCatalog#unusable()}),
+     *                      so a build asking for one is told the real reason instead of "no such role"
+     */
+    public KeyBroker(Map<String, Role> roles, Map<String, String> unusableRoles,
+                     Map<String, KeySource> sourcesByOrganization, RevocationLedger ledger, Clock clock,
+                     ServiceAccountNames names) {
+        this.unusableRoles = Map.copyOf(unusableRoles);
         Map<String, Role> r = new LinkedHashMap<>();
         Map<String, List<JobGlob>> globs = new LinkedHashMap<>();
         roles.forEach((key, role) -> {
@@ -107,6 +120,11 @@ public final class KeyBroker {
             return role;
         }
         String shown = roleName == null ? "" : roleName;
+        String unusable = roleName == null ? null : unusableRoles.get(roleName);
+        if (unusable != null) {
+            throw new BrokerException("OpenAI key role '" + shown + "' is configured but cannot be used: " + unusable
+                    + " under " + CONFIG_PAGE);
+        }
         if (roles.isEmpty()) {
             throw new BrokerException("No OpenAI key role named '" + shown + "' is configured: add one under "
                     + CONFIG_PAGE);
