@@ -36,6 +36,11 @@ public record Role(String name, String organization, String projectId, String en
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1," + MAX_NAME_LENGTH + "}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Variables of the shell, the JVM and Jenkins itself that a key must never replace. */
+    private static final java.util.Set<String> RESERVED_VARIABLES = java.util.Set.of("PATH", "HOME", "USER", "SHELL",
+            "PWD", "TMPDIR", "LANG", "LD_PRELOAD", "LD_LIBRARY_PATH", "JAVA_HOME", "JENKINS_HOME", "JENKINS_URL",
+            "WORKSPACE", "BUILD_NUMBER", "BUILD_ID", "BUILD_URL", "BUILD_TAG", "JOB_NAME", "JOB_URL", "NODE_NAME",
+            "EXECUTOR_NUMBER");
 
     public Role {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -63,9 +68,9 @@ public record Role(String name, String organization, String projectId, String en
                     + Ttls.format(maxTtl) + ": lower the TTL or raise the max TTL");
         }
         variable = variable == null || variable.isBlank() ? DEFAULT_VARIABLE : variable.trim();
-        if (!VARIABLE.matcher(variable).matches()) {
-            throw new BrokerException("Role " + name + "'s variable '" + variable + "' is not a valid environment"
-                    + " variable name: use letters, digits and '_', not starting with a digit");
+        String variableProblem = variableProblem(variable);
+        if (variableProblem != null) {
+            throw new BrokerException("Role " + name + "'s variable " + variableProblem);
         }
         nameTemplate = blankToNull(nameTemplate);
         if (nameTemplate != null) {
@@ -80,6 +85,25 @@ public record Role(String name, String organization, String projectId, String en
             }
         }
         allowedJobs = List.copyOf(jobs);
+    }
+
+    /**
+     * Why {@code variable} cannot carry a key, or null when it can. Besides the syntax, names the
+     * build itself relies on are refused: binding a key to {@code PATH} or {@code HOME} would break
+     * every command of the block, and Jenkins' own variables would be overwritten.
+     *
+     * @return the end of a sentence starting with the variable, e.g. "'PATH' is ..."
+     */
+    public static String variableProblem(String variable) {
+        if (variable == null || !VARIABLE.matcher(variable).matches()) {
+            return "'" + (variable == null ? "" : variable) + "' is not a valid environment variable name: use"
+                    + " letters, digits and '_', not starting with a digit";
+        }
+        if (RESERVED_VARIABLES.contains(variable.toUpperCase(java.util.Locale.ROOT))) {
+            return "'" + variable + "' is a variable the build itself needs: choose another name such as "
+                    + DEFAULT_VARIABLE;
+        }
+        return null;
     }
 
     private static String blankToNull(String s) {

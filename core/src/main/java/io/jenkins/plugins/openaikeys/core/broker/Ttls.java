@@ -26,7 +26,8 @@ public final class Ttls {
     }
 
     /**
-     * @param text e.g. {@code "30m"}, {@code "1h"}, {@code "90s"}, {@code "1h30m"}, {@code "600"}
+     * @param text e.g. {@code "30m"}, {@code "1h"}, {@code "90s"}, {@code "1h30m"}, {@code "2d"}, {@code "600"}
+     *             (days too, so a TTL reads like a rotation period)
      * @return a positive duration
      * @throws BrokerException when the text is not a positive duration in those forms
      */
@@ -36,11 +37,12 @@ public final class Ttls {
         if (SECONDS.matcher(t).matches()) {
             d = Duration.ofSeconds(Long.parseLong(t));
         } else if (!t.isEmpty()) {
-            Matcher m = UNITS.matcher(t);
+            Matcher m = DAY_UNITS.matcher(t);
             if (m.matches()) {
-                d = Duration.ofHours(number(m.group(1)))
-                        .plusMinutes(number(m.group(2)))
-                        .plusSeconds(number(m.group(3)));
+                d = Duration.ofDays(number(m.group(1)))
+                        .plusHours(number(m.group(2)))
+                        .plusMinutes(number(m.group(3)))
+                        .plusSeconds(number(m.group(4)));
             }
         }
         if (d == null) {

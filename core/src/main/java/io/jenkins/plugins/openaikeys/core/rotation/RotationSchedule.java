@@ -24,6 +24,8 @@ public final class RotationSchedule {
 
     /** Rotating more often than this buys nothing and burns admin keys. */
     public static final Duration MIN_PERIOD = Duration.ofHours(1);
+    /** The shortest window: the plugin's rotation check runs every 15 minutes and must fall inside it. */
+    public static final Duration MIN_WINDOW = Duration.ofMinutes(15);
 
     private static final Pattern WINDOW = Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})");
 
@@ -74,6 +76,15 @@ public final class RotationSchedule {
         if (from.equals(to)) {
             throw new RotationException("Rotation window '" + w
                     + "' starts and ends at the same time: leave it empty to allow any time");
+        }
+        long minutes = Duration.between(from, to).toMinutes();
+        if (minutes < 0) {
+            minutes += Duration.ofDays(1).toMinutes(); // wraps midnight
+        }
+        if (minutes < MIN_WINDOW.toMinutes()) {
+            throw new RotationException("Rotation window '" + w + "' lasts " + minutes + " minutes: make it at least "
+                    + MIN_WINDOW.toMinutes() + " minutes, since the rotation check runs every "
+                    + MIN_WINDOW.toMinutes() + " minutes and could miss it");
         }
         return new RotationSchedule(p, from, to);
     }

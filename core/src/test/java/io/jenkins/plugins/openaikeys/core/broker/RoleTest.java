@@ -92,6 +92,16 @@ class RoleTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"PATH", "HOME", "path", "LD_PRELOAD", "WORKSPACE", "BUILD_NUMBER"})
+    void refusesVariablesTheBuildNeeds(String variable) {
+        assertThatThrownBy(() -> role("evals", "o", "p", null, H1, H1, variable, null, null))
+                .isInstanceOf(BrokerException.class)
+                .hasMessage("Role evals's variable '" + variable + "' is a variable the build itself needs: choose"
+                        + " another name such as OPENAI_API_KEY");
+        assertThat(Role.variableProblem("OPENAI_KEY")).isNull();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"9KEY", "OPENAI-KEY", "A B", "A=B", "$X"})
     void rejectsVariables(String variable) {
         assertThatThrownBy(() -> role("evals", "o", "p", null, H1, H1, variable, null, null))

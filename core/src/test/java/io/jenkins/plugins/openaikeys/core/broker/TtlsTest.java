@@ -40,7 +40,7 @@ class TtlsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "abc", "-5m", "-1", "1x", "1h 30m", "1.5h", "m", "h30", "30m1h",
-            "99999999999999", "1d", "PT30M", "1h\n2"})
+            "99999999999999", "d", "PT30M", "1h\n2"})
     void rejectsEverythingElse(String text) {
         assertThatThrownBy(() -> Ttls.parse(text)).isInstanceOf(BrokerException.class)
                 .hasMessageContaining("is not a duration: use e.g. 30m, 1h, 90s or seconds");
@@ -126,8 +126,10 @@ class TtlsTest {
     }
 
     @Test
-    void ttlsStillRefuseDays() {
-        assertThatThrownBy(() -> Ttls.parse("1d")).isInstanceOf(BrokerException.class);
+    void ttlsTakeDaysLikePeriods() {
+        assertThat(Ttls.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Ttls.parse("1d12h")).isEqualTo(Ttls.parsePeriod("1d12h", "Rotation period"));
+        assertThatThrownBy(() -> Ttls.parse("1h1d")).isInstanceOf(BrokerException.class);
     }
 
     @ParameterizedTest

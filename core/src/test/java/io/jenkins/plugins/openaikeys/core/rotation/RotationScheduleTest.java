@@ -115,6 +115,17 @@ class RotationScheduleTest {
     }
 
     @Test
+    void aWindowShorterThanTheCheckIntervalIsRefused() {
+        assertThatThrownBy(() -> RotationSchedule.parse("30d", "02:00-02:10")).isInstanceOf(RotationException.class)
+                .hasMessage("Rotation window '02:00-02:10' lasts 10 minutes: make it at least 15 minutes, since the"
+                        + " rotation check runs every 15 minutes and could miss it");
+        assertThatThrownBy(() -> RotationSchedule.parse("30d", "23:55-00:05"))
+                .hasMessageStartingWith("Rotation window '23:55-00:05' lasts 10 minutes");
+        assertThat(RotationSchedule.parse("30d", "23:50-00:05").hasWindow()).isTrue();
+        assertThat(RotationSchedule.parse("30d", "02:00-02:15").hasWindow()).isTrue();
+    }
+
+    @Test
     void equalSchedulesAreEqual() {
         assertThat(RotationSchedule.parse("30d", "02:00-04:00")).isEqualTo(RotationSchedule.parse("720h", " 02:00-04:00 "))
                 .hasSameHashCodeAs(RotationSchedule.parse("720h", "02:00-04:00"))
