@@ -2,6 +2,8 @@ package io.jenkins.plugins.openaikeys;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
+import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.broker.SourceKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -40,6 +42,11 @@ public class AdminApiOrganization extends OrganizationConfig {
     }
 
     @Override
+    OrganizationSpec toSpec() {
+        return new OrganizationSpec(getName(), SourceKind.ADMIN_API, kvMount, kvPath);
+    }
+
+    @Override
     public String fingerprint() {
         return "adminApi:" + getName() + ":" + kvMount + ":" + kvPath;
     }
@@ -50,7 +57,7 @@ public class AdminApiOrganization extends OrganizationConfig {
 
         @Override
         public String getDisplayName() {
-            return "Admin API key in Vault KV v2 (the plugin mints)";
+            return "Admin API key in Vault KV v2, the plugin mints";
         }
 
         public FormValidation doCheckKvMount(@QueryParameter String value) {

@@ -1,12 +1,11 @@
 package io.jenkins.plugins.openaikeys;
 
-import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
@@ -26,9 +25,9 @@ import okhttp3.OkHttpClient;
  * client for the configured login, one key source and one admin-key rotator per
  * organization, the valid roles.
  *
- * <p>An invalid role is left out and logged (one sentence), so one typo does not stop every
- * other role; a build asking for it gets the broker's "unknown role" answer, and the form
- * shows the same sentence next to the field. A missing Vault address, login or organization
+ * <p>An invalid role (one the page and JCasC refuse, but an old or hand-edited XML file may
+ * still hold) is left out and logged by name, so one typo does not stop every other role; a
+ * build asking for it is told why, and the administrative monitor shows the same sentence. A missing Vault address, login or organization
  * list fails the whole build of the broker, because nothing could be minted anyway.
  */
 final class BrokerFactory {
@@ -83,23 +82,12 @@ final class BrokerFactory {
             throw new BrokerException("No OpenAI organization is configured: add one under Manage Jenkins > System"
                     + " > OpenAI Ephemeral Keys > Organizations");
         }
-        Map<String, Role> roles = new LinkedHashMap<>();
-        for (RoleConfig rc : config.getRoles()) {
-            try {
-                Role role = rc.toRole();
-                if (!sources.containsKey(role.organization())) {
-                    throw new BrokerException("Role " + role.name() + " uses organization " + role.organization()
-                            + ", which is not configured: add it or choose another organization");
-                }
-                if (roles.putIfAbsent(role.name(), role) != null) {
-                    throw new BrokerException("Role " + role.name() + " is defined twice: rename or remove one");
-                }
-            } catch (EphemeralKeyException e) {
-                LOGGER.log(Level.WARNING, "OpenAI Ephemeral Keys: role left out: {0}", e.getMessage());
-            }
+        RoleCatalog roles = ConfigurationCheck.roles(config.getOrganizations(), config.getRoles());
+        for (String problem : roles.problems()) {
+            LOGGER.log(Level.WARNING, "OpenAI Ephemeral Keys: {0}", problem);
         }
         LOGGER.log(Level.FINE, "OpenAI Ephemeral Keys: broker built with roles {0} and organizations {1}",
-                new Object[] {roles.keySet(), sources.keySet()});
+                new Object[] {roles.roles().keySet(), sources.keySet()});
         return new Built(generation, CoreWiring.broker(roles, sources, ledger, names), Map.copyOf(sources),
                 List.copyOf(rotators));
     }

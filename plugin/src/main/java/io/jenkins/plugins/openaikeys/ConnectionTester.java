@@ -28,33 +28,52 @@ final class ConnectionTester {
         this.config = config;
     }
 
+    /** Vault login, then every organization: one line each, coloured by its own outcome. */
     FormValidation run() {
+        List<FormValidation> lines = new ArrayList<>();
         VaultClient vault;
         try {
-            vault = new BrokerFactory(config, CoreWiring.tokenCache(), null, config.http()).vaultClient();
-            vault.checkConnection();
+            vault = login();
         } catch (EphemeralKeyException | IllegalArgumentException e) {
             return FormValidation.error("Vault login failed: " + e.getMessage());
         }
-        List<String> ok = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        ok.add("Logged in to Vault at " + config.getVaultAddress() + ".");
+        lines.add(FormValidation.ok("Logged in to Vault at " + config.getVaultAddress() + "."));
         if (config.getOrganizations().isEmpty()) {
-            failed.add("No organization is configured yet: add one and save.");
+            lines.add(FormValidation.warning("No organization is configured yet: add one and save."));
         }
         for (OrganizationConfig org : config.getOrganizations()) {
-            try {
-                ok.add(check(vault, org));
-            } catch (EphemeralKeyException | IllegalArgumentException e) {
-                LOGGER.log(Level.FINE, "Test connection: organization {0}: {1}",
-                        new Object[] {org.getName(), e.getMessage()});
-                failed.add("Organization " + org.getName() + ": " + e.getMessage());
-            }
+            lines.add(checkOne(vault, org));
         }
-        List<String> lines = new ArrayList<>(failed);
-        lines.addAll(ok);
-        String html = String.join("<br>", lines.stream().map(Util::escape).toList());
-        return failed.isEmpty() ? FormValidation.okWithMarkup(html) : FormValidation.errorWithMarkup(html);
+        return FormValidation.aggregate(lines);
+    }
+
+    /** The saved organization of that name alone (its block's button), after a Vault login. */
+    FormValidation run(String organization) {
+        OrganizationConfig org = config.findOrganization(organization);
+        if (org == null) {
+            return FormValidation.error("Organization '" + Util.fixNull(organization) + "' is not saved yet: save"
+                    + " the page, then test it.");
+        }
+        try {
+            return checkOne(login(), org);
+        } catch (EphemeralKeyException | IllegalArgumentException e) {
+            return FormValidation.error("Vault login failed: " + e.getMessage());
+        }
+    }
+
+    private VaultClient login() {
+        VaultClient vault = new BrokerFactory(config, CoreWiring.tokenCache(), null, config.http()).vaultClient();
+        vault.checkConnection();
+        return vault;
+    }
+
+    private static FormValidation checkOne(VaultClient vault, OrganizationConfig org) {
+        try {
+            return FormValidation.ok(check(vault, org));
+        } catch (EphemeralKeyException | IllegalArgumentException e) {
+            LOGGER.log(Level.FINE, "Test connection: organization {0}: {1}", new Object[] {org.getName(), e.getMessage()});
+            return FormValidation.error("Organization " + org.getName() + ": " + e.getMessage());
+        }
     }
 
     private static String check(VaultClient vault, OrganizationConfig org) {

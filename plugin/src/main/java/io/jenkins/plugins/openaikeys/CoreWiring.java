@@ -5,7 +5,7 @@ import io.jenkins.plugins.openaikeys.core.broker.FileRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
@@ -79,9 +79,9 @@ final class CoreWiring {
         return new RotationService(schedule, Clock.systemUTC());
     }
 
-    static KeyBroker broker(Map<String, Role> roles, Map<String, KeySource> sources, RevocationLedger ledger,
+    static KeyBroker broker(RoleCatalog roles, Map<String, KeySource> sources, RevocationLedger ledger,
                             ServiceAccountNames names) {
-        return new KeyBroker(roles, sources, ledger, Clock.systemUTC(), names);
+        return new KeyBroker(roles.roles(), roles.unusable(), sources, ledger, Clock.systemUTC(), names);
     }
 
     static RevocationLedger fileLedger(Path dir) {

@@ -215,8 +215,9 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
             return RoleChoices.checkVariable(item, value);
         }
 
-        public FormValidation doCheckTtl(@AncestorInPath Item item, @QueryParameter String value) {
-            return RoleChoices.checkTtl(item, value);
+        public FormValidation doCheckTtl(@AncestorInPath Item item, @QueryParameter String value,
+                                       @QueryParameter String role) {
+            return RoleChoices.checkTtl(item, value, role);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys;
 
 import hudson.DescriptorExtensionList;
+import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.Descriptor;
@@ -17,6 +18,7 @@ import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
 import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +27,12 @@ import java.util.List;
 import java.util.Map;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import okhttp3.OkHttpClient;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
@@ -45,13 +49,12 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  * rotation service and its last results across rebuilds, while its rotators come from the
  * current broker build (same Vault client, same connection pool, same admin-config cache).
  *
- * <p>Form submission uses {@link GlobalConfiguration}'s default {@code configure}, which binds
- * the submitted JSON through the {@link DataBoundSetter}s below (each of which saves).
- * Known gap: stapler's {@code bindJSON} calls a setter only for keys present in the form, and
- * an empty repeatable list submits no key, so deleting the last organization or role on the
- * page does not stick. The usual fix overrides {@code configure(StaplerRequest…)}, which the
- * team rule (no StaplerRequest/StaplerRequest2 in signatures; it changed type between our two
- * Jenkins lines) rules out; documented in docs/configuration.md with the JCasC workaround.
+ * <p>A submitted form and a JCasC file are each the <em>whole</em> configuration: what they omit
+ * (an emptied role list, a cleared namespace) returns to its default. Both start from
+ * {@link #resetToDefaults()}, bind, are checked by {@link ConfigurationCheck} and are either
+ * refused with sentences naming each role or organization (nothing changes) or saved once, in
+ * a {@link BulkChange}. The broker is rebuilt only after that save, so a mint never sees half
+ * a configuration.
  */
 @Extension
 @Symbol("openAIKeys")
@@ -106,10 +109,79 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         return "OpenAI Ephemeral Keys";
     }
 
+    /** Saves and makes the next mint rebuild the broker; inside a {@link BulkChange}, only its commit does. */
     @Override
     public synchronized void save() {
+        if (BulkChange.contains(this)) {
+            return;
+        }
         super.save();
         generation++;
+    }
+
+    /**
+     * The Save button of Manage Jenkins → System: the form is the whole configuration, so an
+     * emptied list empties the configuration; an invalid organization or role refuses the save
+     * and changes nothing.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        synchronized (brokerLock) {
+            try (BulkChange bc = new BulkChange(this)) {
+                resetToDefaults();
+                req.bindJSON(this, json);
+                List<String> problems = problems();
+                if (!problems.isEmpty()) {
+                    reloadSaved();
+                    throw new FormException("Not saved: " + ConfigurationCheck.message(problems), "roles");
+                }
+                bc.commit();
+            } catch (IOException e) {
+                reloadSaved();
+                throw new FormException("Could not save the OpenAI Ephemeral Keys configuration: "
+                        + e.getClass().getSimpleName(), e, "roles");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Every field back to its default, without saving: the starting point of a form submit or a
+     * JCasC apply, so that what they omit does not keep an old value.
+     */
+    void resetToDefaults() {
+        vaultAddress = null;
+        vaultNamespace = null;
+        vaultCaCertificate = null;
+        insecureSkipTlsVerification = false;
+        vaultAuth = null;
+        organizations = new ArrayList<>();
+        roles = new ArrayList<>();
+        namePrefix = ServiceAccountNames.DEFAULT_PREFIX;
+        rotationEnabled = false;
+        rotationPeriod = DEFAULT_ROTATION_PERIOD;
+        rotationWindow = null;
+        sweeperEnabled = true;
+        sweeperInterval = DEFAULT_SWEEPER_INTERVAL;
+        sweeperGrace = DEFAULT_SWEEPER_GRACE;
+        sweeperDryRun = false;
+        revocationRetryInterval = DEFAULT_RETRY_INTERVAL;
+    }
+
+    /** Back to what was last saved, after a refused submit or apply: defaults, then the saved file. */
+    void reloadSaved() {
+        resetToDefaults();
+        load();
+    }
+
+    /** What is wrong with the organizations and roles as they stand, one sentence each; empty when nothing. */
+    List<String> problems() {
+        return ConfigurationCheck.problems(getOrganizations(), getRoles());
+    }
+
+    /** For JCasC: the lock under which a whole configuration is applied, shared with the broker's rebuild. */
+    Object applyLock() {
+        return brokerLock;
     }
 
     // ------------------------------------------------------------------ Vault connection
@@ -344,10 +416,11 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
 
     /**
      * The broker for the saved configuration: built on first use, reused, rebuilt after a save.
+     * Package-private: Stapler exposes public getters of a descriptor on the web.
      *
      * @throws BrokerException one sentence when the plugin is not (fully) configured
      */
-    public KeyBroker getBroker() {
+    KeyBroker getBroker() {
         return current().broker();
     }
 
@@ -372,7 +445,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     /** The durable ledger of pending revocations; one instance for the life of this controller. */
-    public RevocationLedger getLedger() {
+    RevocationLedger getLedger() {
         synchronized (brokerLock) {
             if (ledger == null) {
                 Path dir = Jenkins.get().getRootDir().toPath().resolve(LEDGER_DIR);
@@ -436,12 +509,17 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     /**
-     * "Rotate now": rotates every organization whatever the schedule (or the enabled flag) says.
+     * "Rotate its admin key now" of one organization, whatever the schedule (or the enabled flag)
+     * says; the other organizations are left alone.
      *
-     * @throws EphemeralKeyException one sentence when the plugin is not configured
+     * @throws EphemeralKeyException one sentence when the plugin is not configured or the organization is not saved
      */
-    List<RotationResult> rotateAllNow() {
-        List<Rotator> rotators = current().rotators();
+    RotationResult rotateNow(String organization) {
+        Rotator rotator = current().rotators().stream()
+                .filter(r -> r.organization().equals(organization))
+                .findFirst()
+                .orElseThrow(() -> new EphemeralKeyException("Organization '" + organization + "' is not saved yet:"
+                        + " save the page, then rotate"));
         RotationService service;
         try {
             service = rotations.service(rotationSchedule());
@@ -449,11 +527,12 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
             // a broken period/window must not block a manual rotation, nor drop the last results
             service = rotations.serviceOr(ConfigDurations.schedule(null, null));
         }
-        List<RotationResult> results = new ArrayList<>();
-        for (Rotator r : rotators) {
-            results.add(service.rotateNow(r));
-        }
-        return results;
+        return service.rotateNow(rotator);
+    }
+
+    /** The last rotation of one organization since Jenkins started, for its block on the page; null if none. */
+    RotationResult lastRotation(String organization) {
+        return organization == null ? null : rotations.lastResults().get(organization);
     }
 
     /**
@@ -473,30 +552,13 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         return out;
     }
 
-    /** For {@code config.jelly}: the "Last admin key rotations" table. */
-    public List<RotationRow> getLastRotations() {
-        return lastRotationResults().stream().map(RotationRow::new).toList();
-    }
-
-    /**
-     * "Rotate now" (button on the configuration page, saved settings): one sentence per
-     * organization, ids only; an error when any organization needs attention.
-     */
-    @RequirePOST
-    public FormValidation doRotateNow() {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try {
-            return RotationAnswers.formValidation(rotateAllNow());
-        } catch (EphemeralKeyException e) {
-            return FormValidation.error(e.getMessage());
-        }
-    }
 
     // ------------------------------------------------------------------ test connection
 
     /**
      * Logs in to Vault with the <em>saved</em> settings and reads every organization's admin
-     * configuration (KV) or engine configuration; one sentence per check.
+     * configuration (KV) or engine configuration; one line per check, each coloured by its own
+     * outcome. Each organization's block also tests itself alone.
      */
     @RequirePOST
     public FormValidation doTestConnection() {

@@ -3,9 +3,13 @@ package io.jenkins.plugins.openaikeys;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
 import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
  * One OpenAI organization the plugin can mint keys in, and where its authority lives in
@@ -31,14 +35,51 @@ public abstract class OrganizationConfig implements Describable<OrganizationConf
     /** Mounts and paths only: what must change for the broker to be rebuilt. */
     public abstract String fingerprint();
 
+    /** As typed, for core's checks ({@link OrganizationSpec#problems}). */
+    abstract OrganizationSpec toSpec();
+
     @SuppressWarnings("unchecked")
     @Override
     public Descriptor<OrganizationConfig> getDescriptor() {
         return Jenkins.get().getDescriptorOrDie(getClass());
     }
 
-    /** Base of the two organization kinds, for {@code f:repeatableHeteroProperty}. */
+    /**
+     * Base of the two organization kinds, for {@code f:repeatableHeteroProperty}; also the
+     * buttons of each organization's block, which act on that organization alone, as saved.
+     */
     public abstract static class OrganizationDescriptor extends Descriptor<OrganizationConfig> {
+
+        /** "Test this organization": Vault login, then this organization's admin or engine configuration. */
+        @RequirePOST
+        public FormValidation doTestOrganization(@QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return new ConnectionTester(OpenAIKeysConfiguration.get()).run(FormChecks.blankToNull(name));
+        }
+
+        /** "Rotate its admin key now": this organization only, whatever the schedule says. */
+        @RequirePOST
+        public FormValidation doRotateOrganization(@QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String org = FormChecks.blankToNull(name);
+            if (org == null) {
+                return FormValidation.error("Give the organization a name and save before rotating its admin key.");
+            }
+            try {
+                return RotationAnswers.formValidation(OpenAIKeysConfiguration.get().rotateNow(org));
+            } catch (EphemeralKeyException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        /** For the block's "Last rotation" line: null until a rotation of it ran since Jenkins started. */
+        public RotationRow lastRotation(OrganizationConfig organization) {
+            if (organization == null || !FormChecks.canAdminister()) {
+                return null;
+            }
+            RotationResult r = OpenAIKeysConfiguration.get().lastRotation(organization.getName());
+            return r == null ? null : new RotationRow(r);
+        }
 
         public FormValidation doCheckName(@QueryParameter String value) {
             if (!FormChecks.canAdminister()) {

@@ -7,6 +7,9 @@ import hudson.model.Item;
 import hudson.security.AccessControlled;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.Ttls;
+import java.time.Duration;
 import java.util.Optional;
 import jenkins.model.Jenkins;
 
@@ -70,24 +73,39 @@ final class RoleChoices {
         if (variable == null) {
             return FormValidation.ok("Blank uses the role's variable (default " + KeyVariables.DEFAULT_VARIABLE + ").");
         }
-        if (!KeyVariables.isValidName(variable)) {
-            return FormValidation.error("Use letters, digits and underscores only, not starting with a digit.");
-        }
-        return FormValidation.ok();
+        String problem = Role.variableProblem(variable);
+        return problem == null ? FormValidation.ok() : FormValidation.error("The variable " + problem + ".");
     }
 
-    static FormValidation checkTtl(@CheckForNull Item item, @CheckForNull String value) {
+    /** The TTL's syntax, and that it fits the chosen role's max TTL, as the build will check. */
+    static FormValidation checkTtl(@CheckForNull Item item, @CheckForNull String value, @CheckForNull String role) {
         if (!mayConfigure(item)) {
             return FormValidation.ok();
         }
         if (Util.fixEmptyAndTrim(value) == null) {
             return FormValidation.ok("Blank uses the role's TTL.");
         }
+        Duration ttl;
         try {
-            KeyService.parseTtl(value);
-            return FormValidation.ok();
+            ttl = KeyService.parseTtl(value);
         } catch (AbortException e) {
             return FormValidation.error(e.getMessage());
+        }
+        Optional<Duration> max = find(Util.fixEmptyAndTrim(role)).flatMap(RoleChoices::maxTtl);
+        if (ttl != null && max.isPresent() && ttl.compareTo(max.get()) > 0) {
+            return FormValidation.error("Role " + role.trim() + " allows at most " + Ttls.format(max.get())
+                    + ": ask for that or less, or leave it blank for the role's TTL.");
+        }
+        return FormValidation.ok();
+    }
+
+    /** The role's max TTL (its TTL when no max is set), if both parse. */
+    private static Optional<Duration> maxTtl(RoleConfig role) {
+        try {
+            String max = role.getMaxTtl() != null ? role.getMaxTtl() : role.getTtl();
+            return Optional.of(Ttls.parse(max));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 

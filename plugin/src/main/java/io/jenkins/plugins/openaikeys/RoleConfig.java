@@ -7,12 +7,13 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
+import io.jenkins.plugins.openaikeys.core.broker.RoleSpec;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.broker.Ttls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -28,7 +29,6 @@ import org.kohsuke.stapler.verb.POST;
 public class RoleConfig implements Describable<RoleConfig> {
 
     static final String DEFAULT_TTL = "30m";
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final String name;
     private final String organization;
@@ -126,15 +126,10 @@ public class RoleConfig implements Describable<RoleConfig> {
         return lines(allowedJobs);
     }
 
-    /**
-     * The core role.
-     *
-     * @throws BrokerException one sentence saying what to fix
-     */
-    public Role toRole() {
-        Duration t = Ttls.parse(ttl);
-        Duration max = maxTtl == null ? null : Ttls.parse(maxTtl);
-        return new Role(name, organization, projectId, engineRole, t, max, variable, nameTemplate, getAllowedJobList());
+    /** The role as typed, for core's {@link RoleCatalog}, which says what is wrong with it by name. */
+    RoleSpec toSpec() {
+        return new RoleSpec(name, organization, projectId, engineRole, ttl, maxTtl, variable, nameTemplate,
+                getAllowedJobList());
     }
 
     static List<String> lines(String text) {
@@ -171,15 +166,17 @@ public class RoleConfig implements Describable<RoleConfig> {
             if (!FormChecks.canAdminister()) {
                 return model;
             }
+            // no preselection: a new role must not silently mint in whichever organization comes first
+            model.add("- choose an organization -", "");
             boolean current = false;
             for (OrganizationConfig org : OpenAIKeysConfiguration.get().getOrganizations()) {
                 if (org.getName() != null) {
-                    model.add(org.getName() + " (" + org.getDescriptor().getDisplayName() + ")", org.getName());
+                    model.add(org.getName() + ": " + org.getDescriptor().getDisplayName(), org.getName());
                     current |= org.getName().equals(organization);
                 }
             }
             if (!current && organization != null && !organization.isBlank()) {
-                model.add(0, new ListBoxModel.Option(organization + " (not configured)", organization));
+                model.add(1, new ListBoxModel.Option(organization + ": not configured", organization));
             }
             return model;
         }
@@ -254,8 +251,8 @@ public class RoleConfig implements Describable<RoleConfig> {
             if (!FormChecks.canAdminister() || value == null || value.isBlank()) {
                 return FormValidation.ok();
             }
-            return VARIABLE.matcher(value.trim()).matches() ? FormValidation.ok()
-                    : FormValidation.error("Use letters, digits and '_' for the variable, not starting with a digit.");
+            String problem = Role.variableProblem(value.trim());
+            return problem == null ? FormValidation.ok() : FormValidation.error("The variable " + problem + ".");
         }
 
         public FormValidation doCheckNameTemplate(@QueryParameter String value) {

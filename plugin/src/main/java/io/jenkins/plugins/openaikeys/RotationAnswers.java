@@ -1,13 +1,11 @@
 package io.jenkins.plugins.openaikeys;
 
-import hudson.Util;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
-import java.util.List;
 
 /**
- * How rotation results read to a person: one sentence per organization, for the task log, the
- * "Rotate now" answer and the administrative monitor. Why one place: all three must say the
+ * How rotation results read to a person: one sentence per organization, for the task log, an
+ * organization's "Rotate its admin key now" answer and the administrative monitor. Why one place: all three must say the
  * same thing, and none may carry more than core's results hold (ids, never a key).
  */
 final class RotationAnswers {
@@ -26,13 +24,27 @@ final class RotationAnswers {
         return "[" + r.outcome() + "] " + sentence(r);
     }
 
-    /** The "Rotate now" answer: an error when any organization needs attention, one line per organization. */
-    static FormValidation formValidation(List<RotationResult> results) {
-        if (results.isEmpty()) {
-            return FormValidation.error("No organization is configured: add one and save before rotating.");
+    /** The answer of an organization's "Rotate its admin key now" button: coloured by its outcome. */
+    static FormValidation formValidation(RotationResult r) {
+        String line = "Organization " + r.organization() + ": " + sentence(r);
+        if (r.outcome().needsAttention()) {
+            return r.outcome().keyChanged() ? FormValidation.warning(line) : FormValidation.error(line);
         }
-        String html = String.join("<br>", results.stream().map(r -> Util.escape(sentence(r))).toList());
-        boolean attention = results.stream().anyMatch(r -> r.outcome().needsAttention());
-        return attention ? FormValidation.errorWithMarkup(html) : FormValidation.okWithMarkup(html);
+        return FormValidation.ok(line);
+    }
+
+    /** How an outcome reads on the page and the monitor. */
+    static String outcome(RotationResult.Outcome outcome) {
+        return switch (outcome) {
+            case ROTATED -> "Rotated";
+            case ROTATED_WITH_WARNING -> "Rotated, needs attention";
+            case ROTATED_ELSEWHERE -> "Rotated by another controller";
+            case NOT_DUE -> "Not due";
+            case CLEANED_UP -> "Old keys deleted";
+            case FAILED -> "Failed";
+            case UNKNOWN -> "Outcome unknown";
+            default -> outcome.name().charAt(0)
+                    + outcome.name().substring(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
     }
 }

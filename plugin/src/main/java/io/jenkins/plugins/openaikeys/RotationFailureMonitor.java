@@ -40,6 +40,7 @@ public final class RotationFailureMonitor extends AdministrativeMonitor {
     }
 
     private static String problem(RotationResult r) {
-        return "Organization " + r.organization() + " (" + r.outcome() + "): " + RotationAnswers.sentence(r);
+        return "Organization " + r.organization() + ": " + RotationAnswers.outcome(r.outcome()) + ". "
+                + RotationAnswers.sentence(r);
     }
 }

@@ -5,13 +5,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * One line of the "Last admin key rotations" table on the configuration page. Why a bean and
- * not the core record: Jelly reads properties through getters, and the page wants a readable
+ * The last admin-key rotation of one organization, shown in its block on the configuration
+ * page. Why a bean and not the core record: Jelly reads properties through getters, and the page wants a readable
  * UTC time. Ids and one sentence only.
  */
 public final class RotationRow {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
     private final RotationResult result;
@@ -24,8 +24,9 @@ public final class RotationRow {
         return result.organization();
     }
 
+    /** In words ("Rotated", "Failed"), not the enum constant. */
     public String getOutcome() {
-        return result.outcome().name();
+        return RotationAnswers.outcome(result.outcome());
     }
 
     public String getWhen() {

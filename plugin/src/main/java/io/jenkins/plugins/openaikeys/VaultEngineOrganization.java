@@ -2,6 +2,8 @@ package io.jenkins.plugins.openaikeys;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
+import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.broker.SourceKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;
@@ -26,6 +28,11 @@ public class VaultEngineOrganization extends OrganizationConfig {
     }
 
     @Override
+    OrganizationSpec toSpec() {
+        return new OrganizationSpec(getName(), SourceKind.VAULT_ENGINE, engineMount, null);
+    }
+
+    @Override
     public String fingerprint() {
         return "vaultEngine:" + getName() + ":" + engineMount;
     }
@@ -36,7 +43,7 @@ public class VaultEngineOrganization extends OrganizationConfig {
 
         @Override
         public String getDisplayName() {
-            return "Vault OpenAI secrets engine (Vault mints)";
+            return "Vault OpenAI secrets engine, Vault mints";
         }
 
         public FormValidation doCheckEngineMount(@QueryParameter String value) {

@@ -104,8 +104,9 @@ public final class WithOpenAIKeyStep extends Step {
             return RoleChoices.checkVariable(item, value);
         }
 
-        public FormValidation doCheckTtl(@AncestorInPath Item item, @QueryParameter String value) {
-            return RoleChoices.checkTtl(item, value);
+        public FormValidation doCheckTtl(@AncestorInPath Item item, @QueryParameter String value,
+                                       @QueryParameter String role) {
+            return RoleChoices.checkTtl(item, value, role);
         }
     }
 }

@@ -1,0 +1,45 @@
+package io.jenkins.plugins.openaikeys;
+
+import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
+import io.jenkins.plugins.openaikeys.core.broker.SourceKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The organizations and roles of a configuration, checked by core: the same sentences for the
+ * Save button, a JCasC apply, the administrative monitor and the broker. Jenkins-free apart from
+ * reading the describables; the rules themselves are in {@link OrganizationSpec} and {@link RoleCatalog}.
+ */
+final class ConfigurationCheck {
+
+    private ConfigurationCheck() {
+    }
+
+    /** The roles that can be served and why the others cannot. */
+    static RoleCatalog roles(List<OrganizationConfig> organizations, List<RoleConfig> roles) {
+        Map<String, SourceKind> kinds = new LinkedHashMap<>();
+        for (OrganizationConfig o : organizations) {
+            OrganizationSpec spec = o.toSpec();
+            if (spec.name() != null) {
+                kinds.putIfAbsent(spec.name(), spec.kind());
+            }
+        }
+        return RoleCatalog.of(roles.stream().map(RoleConfig::toSpec).toList(), kinds);
+    }
+
+    /** Every problem, organizations first, one sentence each naming what it is about. */
+    static List<String> problems(List<OrganizationConfig> organizations, List<RoleConfig> roles) {
+        List<String> problems = new ArrayList<>(
+                OrganizationSpec.problems(organizations.stream().map(OrganizationConfig::toSpec).toList()));
+        problems.addAll(roles(organizations, roles).problems());
+        return problems;
+    }
+
+    /** The problems as one message: each sentence ended with a full stop. */
+    static String message(List<String> problems) {
+        return String.join(" ", problems.stream().map(p -> p.endsWith(".") ? p : p + ".").toList());
+    }
+}
