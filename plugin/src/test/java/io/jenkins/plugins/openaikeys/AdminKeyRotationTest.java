@@ -157,7 +157,7 @@ class AdminKeyRotationTest {
         assertThat(monitor.isActivated()).isFalse();
         backends.openai.inject(Endpoint.CREATE_ADMIN_KEY, Fault.status(403));
 
-        FormValidation answer = OpenAIKeysConfiguration.get().doRotateNow();
+        FormValidation answer = rotateNow();
 
         assertThat(answer.kind).isEqualTo(FormValidation.Kind.ERROR);
         assertThat(keyIdInVault()).isEqualTo(originalKeyId);
@@ -166,20 +166,26 @@ class AdminKeyRotationTest {
         assertThat(monitor.isActivated()).isTrue();
         List<String> problems = monitor.getProblems();
         assertThat(problems).hasSize(1);
-        assertThat(problems.get(0)).contains(FakeBackends.ORG).contains("FAILED").contains(originalKeyId)
+        assertThat(problems.get(0)).contains(FakeBackends.ORG).contains("Failed").contains(originalKeyId)
                 .contains("nothing was changed").endsWith(".").doesNotContain("\n").doesNotContain(originalKey);
 
         Page page = r.createWebClient().getPage(new WebRequest(new URL(r.getURL(), "configure"), HttpMethod.GET));
-        assertThat(page.getWebResponse().getContentAsString()).contains("Last admin key rotations").contains("FAILED")
+        assertThat(page.getWebResponse().getContentAsString()).contains("Last admin key rotation").contains("Failed")
                 .contains(originalKeyId).doesNotContain(originalKey);
 
         // the next successful run of that organization clears the monitor
-        OpenAIKeysConfiguration.get().doRotateNow();
+        assertThat(rotateNow().kind).isEqualTo(FormValidation.Kind.OK);
         assertThat(monitor.isActivated()).isFalse();
         assertThat(onlyLiveAdminKey().id()).isEqualTo(keyIdInVault());
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The organization's own "Rotate its admin key now" button. */
+    private static FormValidation rotateNow() {
+        return ExtensionList.lookupSingleton(AdminApiOrganization.DescriptorImpl.class)
+                .doRotateOrganization(FakeBackends.ORG);
+    }
 
     private void secure() {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());

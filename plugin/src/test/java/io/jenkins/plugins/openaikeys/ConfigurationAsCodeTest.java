@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.casc.ConfigurationAsCode;
 import io.jenkins.plugins.casc.ConfigurationContext;
@@ -84,6 +85,36 @@ class ConfigurationAsCodeTest {
         assertThat(c.findRole("deploy").getVariable()).isEqualTo("OPENAI_API_KEY");
         assertThat(c.getNamePrefix()).isEqualTo("jk");
         assertThat(c.isSweeperEnabled()).isTrue();
+    }
+
+    @Test
+    void aFileIsTheWholeConfigurationSoWhatItOmitsReturnsToTheDefault(JenkinsRule r) throws Exception {
+        apply("configuration-as-code.yml");
+        assertThat(OpenAIKeysConfiguration.get().getVaultNamespace()).isEqualTo("ci/team-a");
+
+        apply("configuration-as-code-kubernetes.yml"); // no namespace, rotation, dry run or evals role
+
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        assertThat(c.getVaultNamespace()).isNull();
+        assertThat(c.isRotationEnabled()).isFalse();
+        assertThat(c.getRotationPeriod()).isEqualTo("30d");
+        assertThat(c.getRotationWindow()).isNull();
+        assertThat(c.isSweeperDryRun()).isFalse();
+        assertThat(c.getRoles()).extracting(RoleConfig::getName).containsExactly("deploy");
+        assertThat(new OpenAIKeysConfiguration().getVaultNamespace()).isNull(); // and so on disk
+    }
+
+    @Test
+    void aFileWithAnInvalidRoleIsRefusedByNameAndChangesNothing(JenkinsRule r) throws Exception {
+        apply("configuration-as-code.yml");
+
+        assertThatThrownBy(() -> apply("configuration-as-code-invalid.yml"))
+                .hasStackTraceContaining("Role ui-admin's TTL 'abc' is not a positive duration")
+                .hasStackTraceContaining("Role twice is defined twice");
+
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        assertThat(c.getVaultNamespace()).isEqualTo("ci/team-a");
+        assertThat(c.getRoles()).extracting(RoleConfig::getName).containsExactly("evals", "deploy");
     }
 
     private void apply(String resource) throws Exception {

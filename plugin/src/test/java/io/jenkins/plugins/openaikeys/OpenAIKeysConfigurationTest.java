@@ -3,11 +3,17 @@ package io.jenkins.plugins.openaikeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import hudson.ExtensionList;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
 import java.time.Duration;
 import java.util.List;
+import org.htmlunit.html.HtmlButton;
+import org.htmlunit.html.HtmlForm;
+import org.htmlunit.html.HtmlInput;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -130,7 +136,74 @@ class OpenAIKeysConfigurationTest {
         KeyBroker broker = c.getBroker();
 
         assertThat(broker.role("deploy")).isNotNull();
-        assertThatThrownBy(() -> broker.role("broken")).isInstanceOf(BrokerException.class);
-        assertThatThrownBy(() -> broker.role("orphan")).isInstanceOf(BrokerException.class);
+        assertThatThrownBy(() -> broker.role("broken")).isInstanceOf(BrokerException.class)
+                .hasMessageContaining("Role broken's TTL 'soon' is not a positive duration");
+        assertThatThrownBy(() -> broker.role("orphan")).isInstanceOf(BrokerException.class)
+                .hasMessageContaining("Role orphan uses organization 'nowhere', which is not configured");
+    }
+
+    @Test
+    void deletingTheLastRoleAndOrganizationOnThePageSticks(JenkinsRule r) throws Exception {
+        FakeBackends.addAppRoleCredential("rid", "sid");
+        FakeBackends.configureTypical("https://vault.example.com:8200");
+        JenkinsRule.WebClient wc = r.createWebClient();
+        HtmlPage page = wc.goTo("manage/configure");
+
+        List<HtmlButton> deletes = page.getByXPath("//button[contains(@class,'repeatable-delete')]");
+        assertThat(deletes).hasSizeGreaterThanOrEqualTo(4); // two organizations, two roles
+        for (HtmlButton delete : deletes) {
+            delete.click();
+        }
+        r.submit(page.getFormByName("config"));
+
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        assertThat(c.getRoles()).isEmpty();
+        assertThat(c.getOrganizations()).isEmpty();
+        assertThat(new OpenAIKeysConfiguration().getRoles()).isEmpty(); // on disk too
+        assertThatThrownBy(() -> c.getBroker()).isInstanceOf(BrokerException.class);
+    }
+
+    @Test
+    void anInvalidRoleIsRefusedOnSaveByNameAndNothingChanges(JenkinsRule r) throws Exception {
+        FakeBackends.addAppRoleCredential("rid", "sid");
+        FakeBackends.configureTypical("https://vault.example.com:8200");
+        JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        HtmlPage page = wc.goTo("manage/configure");
+        HtmlForm form = page.getFormByName("config");
+        List<HtmlInput> ttls = form.getInputsByName("_.ttl");
+        ttls.get(0).setValue("abc");
+
+        HtmlPage answer = r.submit(form);
+
+        assertThat(answer.asNormalizedText()).contains("Role evals's TTL 'abc' is not a positive duration");
+        assertThat(OpenAIKeysConfiguration.get().findRole("evals").getTtl()).isEqualTo("20m");
+        assertThat(new OpenAIKeysConfiguration().findRole("evals").getTtl()).isEqualTo("20m");
+    }
+
+    @Test
+    void aSavedRoleThatCannotWorkIsNamedToTheBuildAndOnTheMonitor(JenkinsRule r) {
+        OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
+        c.setVaultAddress("https://vault.example.com:8200");
+        c.setVaultAuth(new KubernetesVaultAuth("jenkins"));
+        c.setOrganizations(List.of(new VaultEngineOrganization("prod", "openai")));
+        RoleConfig broken = new RoleConfig("ui-admin", "prod");
+        broken.setEngineRole("x");
+        broken.setTtl("abc"); // setters do not check: an old or hand-edited XML file can hold this
+        c.setRoles(List.of(broken));
+
+        assertThatThrownBy(() -> c.getBroker().role("ui-admin")).isInstanceOf(BrokerException.class)
+                .hasMessageStartingWith("OpenAI key role 'ui-admin' is configured but cannot be used: Role ui-admin's"
+                        + " TTL 'abc' is not a positive duration");
+        ConfigurationProblemsMonitor monitor = ExtensionList.lookupSingleton(ConfigurationProblemsMonitor.class);
+        assertThat(monitor.isActivated()).isTrue();
+        assertThat(monitor.getProblems()).singleElement().asString().startsWith("Role ui-admin's TTL 'abc'");
+    }
+
+    @Test
+    void aNewRoleHasNoPreselectedOrganization(JenkinsRule r) {
+        OpenAIKeysConfiguration.get().setOrganizations(List.of(new VaultEngineOrganization("prod", "openai")));
+        ListBoxModel items = ExtensionList.lookupSingleton(RoleConfig.DescriptorImpl.class).doFillOrganizationItems(null);
+        assertThat(items.get(0).value).isEmpty();
+        assertThat(items).extracting(o -> o.value).containsExactly("", "prod");
     }
 }
