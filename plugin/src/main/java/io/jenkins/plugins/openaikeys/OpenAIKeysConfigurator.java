@@ -51,10 +51,10 @@ public final class OpenAIKeysConfigurator extends BaseConfigurator<OpenAIKeysCon
                             + ConfigurationCheck.message(problems));
                 }
                 bc.commit();
-            } catch (ConfiguratorException | RuntimeException e) {
+            } catch (RuntimeException e) { // ConfiguratorException included
                 config.reloadSaved();
                 throw e;
-            } catch (IOException e) { // ConfiguratorException is one too, hence second
+            } catch (IOException e) {
                 config.reloadSaved();
                 throw new ConfiguratorException(this, "openAIKeys could not be saved", e);
             }
