@@ -38,6 +38,7 @@ class EngineKeyRotatorTest {
 
     @Test
     void rotatesThroughTheEngineAndReadsLastRotated() {
+        engine.rotationPeriod(Duration.ofDays(30)); // only then does the engine report last_rotated
         assertThat(rotator.status()).isEqualTo(new RotationStatus(null, List.of()));
         String oldId = f.org.adminKeyId();
 
