@@ -5,6 +5,7 @@ import io.jenkins.plugins.openaikeys.core.broker.FileRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.broker.RevokeBackoff;
 import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
@@ -81,7 +82,8 @@ final class CoreWiring {
 
     static KeyBroker broker(RoleCatalog roles, Map<String, KeySource> sources, RevocationLedger ledger,
                             ServiceAccountNames names) {
-        return new KeyBroker(roles.roles(), roles.unusable(), sources, ledger, Clock.systemUTC(), names);
+        return new KeyBroker(roles.roles(), roles.unusable(), sources, ledger, Clock.systemUTC(), names,
+                RevokeBackoff.DEFAULT);
     }
 
     static RevocationLedger fileLedger(Path dir) {

@@ -62,8 +62,9 @@ public final class KeyBroker {
                     return size() > REMEMBERED_REVOKES;
                 }
             }));
-    /** Handles whose last revoke failed: due for a retry; their failure was logged already. */
-    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** Handles whose last revoke failed, by id: retried once their backoff has passed. */
+    private final ConcurrentHashMap<String, RevokeFailure> failing = new ConcurrentHashMap<>();
+    private final RevokeBackoff backoff;
 
     /** A broker naming accounts with the default prefix {@value ServiceAccountNames#DEFAULT_PREFIX}. */
     public KeyBroker(Map<String, Role> roles, Map<String, KeySource> sourcesByOrganization,
@@ -79,7 +80,13 @@ public final class KeyBroker {
      */
     public KeyBroker(Map<String, Role> roles, Map<String, KeySource> sourcesByOrganization,
                      RevocationLedger ledger, Clock clock, ServiceAccountNames names) {
-        this(roles, Map.of(), sourcesByOrganization, ledger, clock, names);
+        this(roles, Map.of(), sourcesByOrganization, ledger, clock, names, RevokeBackoff.DEFAULT);
+    }
+
+    /** @param backoff how long a key whose revoke failed waits before {@link #retryPending()} tries it again */
+    public KeyBroker(Map<String, Role> roles, Map<String, KeySource> sourcesByOrganization,
+                     RevocationLedger ledger, Clock clock, ServiceAccountNames names, RevokeBackoff backoff) {
+        this(roles, Map.of(), sourcesByOrganization, ledger, clock, names, backoff);
     }
 
     /**
@@ -88,7 +95,7 @@ public final class KeyBroker {
      */
     public KeyBroker(Map<String, Role> roles, Map<String, String> unusableRoles,
                      Map<String, KeySource> sourcesByOrganization, RevocationLedger ledger, Clock clock,
-                     ServiceAccountNames names) {
+                     ServiceAccountNames names, RevokeBackoff backoff) {
         this.unusableRoles = Map.copyOf(unusableRoles);
         Map<String, Role> r = new LinkedHashMap<>();
         Map<String, List<JobGlob>> globs = new LinkedHashMap<>();
@@ -107,6 +114,7 @@ public final class KeyBroker {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.names = Objects.requireNonNull(names, "names");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
     }
 
     /**
@@ -320,9 +328,11 @@ public final class KeyBroker {
             RuntimeException reported = e instanceof EphemeralKeyException ? e
                     : new BrokerException("Revoking OpenAI " + h.describeIds() + " failed unexpectedly ("
                     + e.getClass().getSimpleName() + "): it stays queued and will be retried", e);
-            boolean first = failing.add(h.id());
-            LOG.log(first ? Level.WARNING : Level.FINE, () -> "Could not revoke OpenAI " + h.describeIds()
-                    + " for " + who + " after " + millisSince(start) + " ms, will retry: " + reported.getMessage());
+            RevokeFailure f = failing.compute(h.id(), (id, previous) -> RevokeFailure.of(h, previous,
+                    describe(reported), clock.instant(), backoff));
+            LOG.log(f.attempts() == 1 ? Level.WARNING : Level.FINE, () -> "Could not revoke OpenAI " + h.describeIds()
+                    + " for " + who + " after " + millisSince(start) + " ms (attempt " + f.attempts()
+                    + "), will retry at " + f.nextAttempt() + ": " + reported.getMessage());
             if (!(e instanceof EphemeralKeyException)) {
                 LOG.log(Level.FINE, "Unexpected revoke failure", e);
             }
@@ -355,19 +365,31 @@ public final class KeyBroker {
      * Revokes the ledger's handles that are due: those whose revoke failed before, and
      * those whose key has expired. Keys still in use by running builds are left alone
      * (their builds revoke them when they end). For the periodic task and for replay after
-     * a restart. Failures are logged once per handle and stay queued.
+     * a restart. Failures are logged once per handle and stay queued; a handle whose revoke
+     * failed waits out its {@link RevokeBackoff} before it is tried again.
      *
      * @return how many keys were revoked by this call
      */
     public int retryPending() {
         Instant now = clock.instant();
-        return revokeMatching(h -> failing.contains(h.id()) || !h.expiresAt().isAfter(now));
+        return revokeMatching(h -> failing.containsKey(h.id()) || !h.expiresAt().isAfter(now));
+    }
+
+    /**
+     * The keys whose revoke keeps failing, oldest handle first: for an administrative monitor.
+     * A key leaves the list when a revoke succeeds (or is found already gone).
+     */
+    public List<RevokeFailure> failingRevokes() {
+        return failing.values().stream()
+                .sorted(java.util.Comparator.comparing(RevokeFailure::lastAttempt)
+                        .thenComparing(RevokeFailure::handleId))
+                .toList();
     }
 
     /**
      * Revokes the ledger's handles that match, e.g. those of a build that ended without
      * revoking (a freestyle build lost in a restart). Same single-flight and logging as
-     * {@link #revoke}.
+     * {@link #revoke}; a handle whose revoke failed is skipped until its backoff has passed.
      *
      * @return how many keys were revoked by this call
      */
@@ -375,6 +397,7 @@ public final class KeyBroker {
         Objects.requireNonNull(which, "which");
         int done = 0;
         int failed = 0;
+        Instant now = clock.instant();
         for (RevocationHandle h : ledger.pending()) {
             if (Thread.currentThread().isInterrupted()) {
                 break;
@@ -383,7 +406,8 @@ public final class KeyBroker {
                 removeQuietly(h); // revoked earlier, but its removal from the ledger failed
                 continue;
             }
-            if (!which.test(h)) {
+            RevokeFailure backingOff = failing.get(h.id());
+            if (backingOff != null && backingOff.nextAttempt().isAfter(now) || !which.test(h)) {
                 continue;
             }
             try {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
 import io.jenkins.plugins.openaikeys.core.vault.EngineCredentials;
+import io.jenkins.plugins.openaikeys.core.vault.LeaseRevocation;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 
 import java.time.Clock;
@@ -62,9 +63,19 @@ public final class VaultEngineKeySource implements KeySource {
         return new MintedKey(creds.apiKey(), handle);
     }
 
+    /**
+     * Revokes the lease. When the engine answers that OpenAI no longer has the service account,
+     * the key is dead: that is success here (one WARNING naming the lease), so the ledger stops
+     * retrying a revoke Vault will refuse until the lease expires.
+     */
     @Override
     public void revoke(RevocationHandle handle) {
-        vault.revokeLease(handle.leaseId());
+        if (vault.revokeLease(handle.leaseId()) == LeaseRevocation.ACCOUNT_ALREADY_GONE) {
+            LOG.log(Level.WARNING, () -> "Vault lease " + handle.leaseId() + " (key " + handle.keyId()
+                    + ") was not revoked because its OpenAI service account " + handle.serviceAccountId()
+                    + " no longer exists, so the key is dead: recorded as revoked; Vault keeps the lease until it"
+                    + " expires (or run: vault lease revoke -force -prefix " + handle.leaseId() + ")");
+        }
     }
 
     private void revokeQuietly(String leaseId) {

@@ -63,8 +63,10 @@ public final class AdminKeyRotator implements Rotator {
     private final Clock clock;
     private final Supplier<String> names;
     private final Runnable afterKeyChange;
+    private final AdminKeyLifetime lifetime;
 
     private AdminKeyRotator(Builder b) {
+        this.lifetime = b.lifetime;
         this.organization = b.organization;
         this.vault = b.vault;
         this.mount = b.mount;
@@ -114,7 +116,7 @@ public final class AdminKeyRotator implements Rotator {
         String name = names.get();
         CreatedAdminKey created;
         try {
-            created = cur.client.createAdminKey(name, null);
+            created = cur.client.createAdminKey(name, lifetime.value());
         } catch (OpenAiException e) {
             String leftover = e.status() == 0 || e.status() >= 500 ? deleteByName(cur.client, name) : "";
             return result(Outcome.FAILED, cur.keyId, null, at, "Could not create a new admin key for organization '"
@@ -467,6 +469,7 @@ public final class AdminKeyRotator implements Rotator {
         private Runnable afterKeyChange = () -> { };
         private Supplier<String> names;
         private ClientFactory clients;
+        private AdminKeyLifetime lifetime = AdminKeyLifetime.LONGEST;
 
         private Builder(String organization, VaultClient vault, String mount, String path) {
             this.organization = Objects.requireNonNull(organization, "organization");
@@ -508,6 +511,15 @@ public final class AdminKeyRotator implements Rotator {
         /** Names for new admin keys; each must be unique (default {@code jenkins-openai-ephemeral-keys-<unix>-<rand>}). */
         public Builder names(Supplier<String> uniqueNames) {
             this.names = Objects.requireNonNull(uniqueNames);
+            return this;
+        }
+
+        /**
+         * How long each new admin key lives at OpenAI; default {@link AdminKeyLifetime#LONGEST} (365 days).
+         * The plugin passes {@code AdminKeyLifetime.forSchedule(schedule, margin)}.
+         */
+        public Builder keyLifetime(AdminKeyLifetime l) {
+            this.lifetime = Objects.requireNonNull(l);
             return this;
         }
 

@@ -26,7 +26,11 @@ import java.util.logging.Logger;
  * <p>The rotate call is never repeated after a lost answer (the Vault client guarantees that):
  * a second rotation would be harmless for Vault but not what was asked. A lost answer is checked
  * by reading {@code {mount}/config} again; if that does not settle it the run reports
- * {@link Outcome#UNKNOWN}. Thread-safe.
+ * {@link Outcome#UNKNOWN}. An error answer after which the config shows a new key id means the
+ * engine rotated but could not delete the old key (rotation.go): {@link Outcome#ROTATED_WITH_LEFTOVER}.
+ *
+ * <p>The schedule survives restarts through a {@link RotationRecord}: the engine reports
+ * {@code last_rotated} only when its own rotation period is set. Thread-safe.
  */
 public final class EngineKeyRotator implements Rotator {
 
@@ -36,16 +40,31 @@ public final class EngineKeyRotator implements Rotator {
     private final VaultClient vault;
     private final String mount;
     private final Clock clock;
+    private final RotationRecord record;
+
+    /**
+     * A rotator that forgets its rotations when the JVM ends, so every restart rotates again
+     * unless the engine has its own rotation period.
+     *
+     * @deprecated pass a {@link RotationRecord} (the plugin: a {@link FileRotationRecord} under JENKINS_HOME)
+     */
+    @Deprecated
+    public EngineKeyRotator(String organization, VaultClient vault, String mount, Clock clock) {
+        this(organization, vault, mount, clock, new InMemoryRotationRecord());
+    }
 
     /**
      * @param organization the organization's name in the plugin configuration
      * @param mount        the engine's mount, e.g. {@code openai}
+     * @param record       where the last rotation is remembered across restarts
      */
-    public EngineKeyRotator(String organization, VaultClient vault, String mount, Clock clock) {
+    public EngineKeyRotator(String organization, VaultClient vault, String mount, Clock clock,
+                            RotationRecord record) {
         this.organization = Objects.requireNonNull(organization, "organization");
         this.vault = Objects.requireNonNull(vault, "vault");
         this.mount = Objects.requireNonNull(mount, "mount");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.record = Objects.requireNonNull(record, "record");
     }
 
     @Override
@@ -53,10 +72,31 @@ public final class EngineKeyRotator implements Rotator {
         return organization;
     }
 
-    /** {@code last_rotated} from {@code {mount}/config}; the engine has no pending deletions. */
+    /**
+     * {@code last_rotated} from {@code {mount}/config} when the engine reports it, else our record;
+     * a key id other than the recorded one means someone else rotated, which counts from now.
+     * The engine has no pending deletions.
+     */
     @Override
     public RotationStatus status() {
-        return new RotationStatus(lastRotated(vault.readEngineConfig(mount)), List.of());
+        Map<String, Object> config = vault.readEngineConfig(mount);
+        Instant engine = lastRotated(config);
+        if (engine != null) {
+            return new RotationStatus(engine, List.of());
+        }
+        String keyId = string(config.get("admin_api_key_id"));
+        RotationRecord.Entry seen = record.read(organization).orElse(null);
+        if (seen == null) {
+            return new RotationStatus(null, List.of());
+        }
+        if (keyId != null && !keyId.equals(seen.adminKeyId())) {
+            Instant now = clock.instant();
+            LOG.log(Level.INFO, "The admin key of organization ''{0}'' changed to {1} outside this controller;"
+                    + " counting the rotation from now", new Object[] {organization, keyId});
+            record.write(organization, new RotationRecord.Entry(now, keyId));
+            return new RotationStatus(now, List.of());
+        }
+        return new RotationStatus(seen.lastRotated(), List.of());
     }
 
     @Override
@@ -71,6 +111,7 @@ public final class EngineKeyRotator implements Rotator {
         }
         try {
             String after = string(vault.rotateEngineAdminKey(mount).get("admin_api_key_id"));
+            remember(at, after);
             return result(Outcome.ROTATED, before, after, at, "Vault's OpenAI engine " + mount
                     + " rotated the admin key of organization '" + organization + "'"
                     + (before == null ? "" : " from " + before) + (after == null ? "" : " to " + after));
@@ -88,6 +129,13 @@ public final class EngineKeyRotator implements Rotator {
                         new Object[] {mount, EphemeralKeyException.safeMessage(again)});
             }
             if (before != null && now != null && !before.equals(now)) {
+                remember(at, now);
+                if (e.status() > 0) {
+                    return result(Outcome.ROTATED_WITH_LEFTOVER, before, now, at, "Vault's OpenAI engine " + mount
+                            + " rotated the admin key of organization '" + organization + "' to " + now
+                            + " but answered an error (" + EphemeralKeyException.safeMessage(e) + "): the old admin key "
+                            + before + " may still be live, delete it in OpenAI");
+                }
                 return result(Outcome.ROTATED, before, now, at, "Vault's OpenAI engine " + mount
                         + " rotated the admin key of organization '" + organization + "' from " + before + " to "
                         + now + " (the answer was lost, " + mount + "/config confirms it)");
@@ -124,6 +172,16 @@ public final class EngineKeyRotator implements Rotator {
         } catch (DateTimeParseException e) {
             LOG.log(Level.FINE, "Unreadable last_rotated in the engine config: {0}", s);
             return null;
+        }
+    }
+
+    private void remember(Instant at, String keyId) {
+        try {
+            record.write(organization, new RotationRecord.Entry(at, keyId));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Rotated the admin key of organization ''{0}'' but could not record it ({1}):"
+                    + " the next check after a restart may rotate again", new Object[] {organization,
+                    EphemeralKeyException.safeMessage(e)});
         }
     }
 

@@ -24,6 +24,12 @@ public record RotationResult(String organization, Outcome outcome, String oldKey
         ROTATED,
         /** The new admin key is stored, but something needs an operator's eye (see the message). */
         ROTATED_WITH_WARNING,
+        /**
+         * The new admin key is in use, but the old one ({@link RotationResult#oldKeyId()}) is still live:
+         * Vault's OpenAI engine stored the new key and then failed to delete the old one. An operator
+         * deletes it (OpenAI dashboard or {@code DELETE /organization/admin_api_keys/{id}}).
+         */
+        ROTATED_WITH_LEFTOVER,
         /** Another controller (or a person) rotated first; whatever this run created is gone again. */
         ROTATED_ELSEWHERE,
         /** Nothing to do yet. */
@@ -37,12 +43,13 @@ public record RotationResult(String organization, Outcome outcome, String oldKey
 
         /** Whether an operator should look at it. */
         public boolean needsAttention() {
-            return this == ROTATED_WITH_WARNING || this == FAILED || this == UNKNOWN;
+            return this == ROTATED_WITH_WARNING || this == ROTATED_WITH_LEFTOVER || this == FAILED || this == UNKNOWN;
         }
 
         /** Whether the admin key in use changed during the run (here or elsewhere). */
         public boolean keyChanged() {
-            return this == ROTATED || this == ROTATED_WITH_WARNING || this == ROTATED_ELSEWHERE;
+            return this == ROTATED || this == ROTATED_WITH_WARNING || this == ROTATED_WITH_LEFTOVER
+                    || this == ROTATED_ELSEWHERE;
         }
     }
 

@@ -13,6 +13,10 @@ import java.util.logging.Logger;
 /**
  * {@code sys/leases}: revoke (body form, so lease ids with slashes need no escaping; Vault
  * answers 204 even for an unknown lease, which makes revoke idempotent) and lookup.
+ *
+ * <p>Revoke sends {@code sync: true} explicitly: Vault's docs give false as the default,
+ * vault-client-go sends true, and only a synchronous revoke reports the backend's failure —
+ * an asynchronous one answers 204 and leaves the lease (and the key) to Vault's background retries.
  */
 final class Leases {
 
@@ -24,10 +28,19 @@ final class Leases {
         this.session = session;
     }
 
-    void revoke(String leaseId) {
+    LeaseRevocation revoke(String leaseId) {
         requireLeaseId(leaseId);
-        session.call(VaultRequest.put("sys/leases/revoke", Map.of("lease_id", leaseId), "revoke lease " + leaseId));
+        try {
+            session.call(VaultRequest.put("sys/leases/revoke", Map.of("lease_id", leaseId, "sync", true),
+                    "revoke lease " + leaseId));
+        } catch (VaultException e) {
+            if (OpenAiEngine.accountAlreadyGone(e)) {
+                return LeaseRevocation.ACCOUNT_ALREADY_GONE;
+            }
+            throw e;
+        }
         LOG.log(Level.FINE, "Revoked Vault lease {0}", leaseId);
+        return LeaseRevocation.REVOKED;
     }
 
     LeaseInfo lookup(String leaseId) {

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 
 /**
@@ -39,13 +41,25 @@ final class OpenAiEngine {
             throw new IllegalArgumentException("The requested TTL must be positive");
         }
         String api = VaultPaths.join(m, "creds", r);
-        VaultRequest req = ttl == null ? VaultRequest.get(api, "read credentials")
-                : VaultRequest.get(api, Map.of("ttl", ttl.toSeconds() + "s"), "read credentials");
-        VaultSession.Authed answer = session.call(req, ttl == null ? Duration.ZERO : ttl.plus(LEASE_MARGIN));
+        // Never replayed: the engine answers 500 for any OpenAI failure, also after it created the
+        // account, and names accounts itself, so each replay could leave one more account behind.
+        VaultRequest req = (ttl == null ? VaultRequest.get(api, "read credentials")
+                : VaultRequest.get(api, Map.of("ttl", ttl.toSeconds() + "s"), "read credentials")).notReplayable();
+        VaultSession.Authed answer;
+        try {
+            answer = session.call(req, ttl == null ? Duration.ZERO : ttl.plus(LEASE_MARGIN));
+        } catch (VaultException e) {
+            if (mayHaveCreated(e)) {
+                warnPossibleOrphan(m, r, e);
+            }
+            throw e;
+        }
         JsonNode body = answer.body();
         String leaseId = body == null ? null : body.path("lease_id").asText(null);
         if (leaseId == null || leaseId.isEmpty()) {
-            throw VaultErrors.malformed(session.http().endpoint().address(), req, "no lease_id");
+            VaultException e = VaultErrors.malformed(session.http().endpoint().address(), req, "no lease_id");
+            warnPossibleOrphan(m, r, e);
+            throw e;
         }
         try {
             EngineCredentials creds = parse(req, body, leaseId);
@@ -58,6 +72,48 @@ final class OpenAiEngine {
             revokeQuietly(leaseId, e);
             throw e;
         }
+    }
+
+    /** client.go's wording for an OpenAI 404, as the engine passes it on when a revoke's delete fails. */
+    private static final Pattern OPENAI_404 = Pattern.compile("\\bAPI error \\(404\\)");
+
+    private static final Pattern OPENAI_429 = Pattern.compile("\\bAPI error \\(429\\)");
+
+    /**
+     * Whether the engine failed because OpenAI rate-limited it: the engine does not retry OpenAI,
+     * and the call that got the 429 created nothing, so the request may be sent again.
+     */
+    static boolean openAiRateLimited(VaultException e) {
+        return e.status() == 500 && e.serverErrors().stream().anyMatch(s -> OPENAI_429.matcher(s).find());
+    }
+
+    /**
+     * Whether a failed lease revoke failed only because OpenAI no longer has the service account:
+     * the engine turns that 404 into an error (plugin/path_dynamic_creds.go, dynamicCredsRevoke).
+     */
+    static boolean accountAlreadyGone(VaultException e) {
+        return e.serverErrors().stream()
+                .anyMatch(s -> s.contains("deleting service account") && OPENAI_404.matcher(s).find());
+    }
+
+    /**
+     * Whether the engine may have created an account although the read failed: it answered
+     * 5xx (not sealed), or the answer was lost after the request went out.
+     */
+    static boolean mayHaveCreated(VaultException e) {
+        return switch (e.kind()) {
+            case SERVER_ERROR -> e.status() >= 500;
+            case UNREACHABLE -> !(e.getCause() instanceof ConnectException);
+            case MALFORMED_RESPONSE -> true;
+            default -> false;
+        };
+    }
+
+    private static void warnPossibleOrphan(String mount, String role, VaultException e) {
+        LOG.log(Level.WARNING, "Reading {0}/creds/{1} failed ({2}); Vault''s OpenAI engine may have created a "
+                + "service account for engine role {1} before failing, which no lease covers: look for an account "
+                + "named by that role''s service_account_name_template in its project and delete it",
+                new Object[] {mount, role, e.getMessage()});
     }
 
     private EngineCredentials parse(VaultRequest req, JsonNode body, String leaseId) {

@@ -105,9 +105,15 @@ public final class VaultClient {
         return engine.rotate(mount);
     }
 
-    /** Revokes a lease; an unknown or already revoked lease is success. */
-    public void revokeLease(String leaseId) {
-        leases.revoke(leaseId);
+    /**
+     * Revokes a lease synchronously; an unknown or already revoked lease is success.
+     *
+     * @return {@link LeaseRevocation#ACCOUNT_ALREADY_GONE} when the OpenAI engine could not revoke it
+     *         because the service account no longer exists (the key is dead, the lease stays until its TTL)
+     * @throws VaultException for every other failure
+     */
+    public LeaseRevocation revokeLease(String leaseId) {
+        return leases.revoke(leaseId);
     }
 
     /** @throws VaultException NOT_FOUND for an unknown, revoked or expired lease */

@@ -82,12 +82,14 @@ final class VaultErrors {
             return new VaultException(Kind.RATE_LIMITED, status,
                     "Vault rate-limited " + where + " (HTTP 429): try again later or raise the Vault rate-limit quota");
         }
+        List<String> scrubbed = errors.stream().map(VaultErrors::scrub).toList();
         if (status >= 500 || status == 412) {
             return new VaultException(Kind.SERVER_ERROR, status,
-                    "Vault failed " + where + " with HTTP " + status + says + ": check the Vault server log");
+                    "Vault failed " + where + " with HTTP " + status + says + ": check the Vault server log", scrubbed);
         }
         return new VaultException(Kind.BAD_REQUEST, status,
-                "Vault refused " + where + " with HTTP " + status + says + ": check the mount, path and settings");
+                "Vault refused " + where + " with HTTP " + status + says + ": check the mount, path and settings",
+                scrubbed);
     }
 
     static VaultException malformed(String address, VaultRequest req, String what) {

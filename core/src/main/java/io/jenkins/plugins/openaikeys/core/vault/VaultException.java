@@ -2,6 +2,8 @@ package io.jenkins.plugins.openaikeys.core.vault;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 
+import java.util.List;
+
 /**
  * A Vault call failed. The message is one sentence saying what to fix; {@link #kind()} lets
  * callers react (retry later, re-login, report a CAS conflict) without parsing prose.
@@ -21,17 +23,33 @@ public class VaultException extends EphemeralKeyException {
 
     private final Kind kind;
     private final int status;
+    private final List<String> serverErrors;
 
     public VaultException(Kind kind, int status, String message) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
+        this(kind, status, message, List.of());
     }
 
     public VaultException(Kind kind, int status, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = status;
+        this.serverErrors = List.of();
+    }
+
+    /** @param serverErrors Vault's {@code errors} strings, already scrubbed of secrets */
+    VaultException(Kind kind, int status, String message, List<String> serverErrors) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.serverErrors = List.copyOf(serverErrors);
+    }
+
+    /**
+     * Vault's own {@code errors} strings, scrubbed of anything shaped like a key or token and
+     * not truncated: for recognising a known backend failure, not for showing to users.
+     */
+    public List<String> serverErrors() {
+        return serverErrors;
     }
 
     public Kind kind() {

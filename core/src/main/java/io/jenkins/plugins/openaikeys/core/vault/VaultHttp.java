@@ -17,6 +17,7 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,12 @@ import java.util.logging.Logger;
  * Sends one {@link VaultRequest} with okhttp: adds the token and namespace headers, retries
  * transient failures under the shared {@link RetryPolicy} (never a sealed Vault), caps the
  * body at {@link #MAX_BODY_BYTES}, and turns every failure into a {@link VaultException}.
+ *
+ * <p>A request that is not replayable (a {@code creds} read creates an OpenAI account, a
+ * rotate creates an admin key) is sent again only when Vault certainly did not act on it:
+ * 412, 429 and the standby answers 472/473, the OpenAI engine passing on OpenAI's 429, or a
+ * connection refused before anything was sent (okhttp's own silent retry is off for every call:
+ * {@link VaultHttpClients}).
  */
 final class VaultHttp {
 
@@ -87,7 +94,7 @@ final class VaultHttp {
                 hint = RetryAfter.from(response::header, clock);
             } catch (IOException e) {
                 failure = VaultErrors.unreachable(endpoint.address(), e);
-                if (!req.replayable()) {
+                if (!req.replayable() && !(e instanceof ConnectException)) {
                     throw failure;
                 }
             }
@@ -107,12 +114,18 @@ final class VaultHttp {
         }
     }
 
-    private static boolean retryable(VaultRequest req, int status, VaultException failure) {
-        if (failure.kind() == VaultException.Kind.SEALED || !RetryPolicy.isRetryableStatus(status)) {
+    static boolean retryable(VaultRequest req, int status, VaultException failure) {
+        if (failure.kind() == VaultException.Kind.SEALED || OpenAiEngine.accountAlreadyGone(failure)) {
             return false;
         }
-        // 412/429 mean "not processed yet": always safe to replay. A 5xx may have done the work.
-        return req.replayable() || status == 412 || status == 429;
+        if (req.replayable()) {
+            return RetryPolicy.isRetryableStatus(status);
+        }
+        // Answers that say "not processed": eventual consistency, rate limit, a standby node, or
+        // the OpenAI engine passing on OpenAI's 429 (the call it failed on created nothing).
+        // Any other 5xx may have done the work (the engine answers 500 after creating an account).
+        return status == 412 || status == 429 || status == 472 || status == 473
+                || OpenAiEngine.openAiRateLimited(failure);
     }
 
     private Request build(VaultRequest req, SecretString token) {

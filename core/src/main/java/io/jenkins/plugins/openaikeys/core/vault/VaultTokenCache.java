@@ -80,7 +80,13 @@ public final class VaultTokenCache {
                         + " has expired: give Jenkins a new token or use AppRole, JWT or Kubernetes auth");
             }
             if (!fresh.outlives(now, atLeast)) {
-                throw tooShort(atLeast);
+                // A login grants the role's default TTL; renew-self may stretch it up to the max TTL.
+                VaultToken renewed = fresh.renewable() ? tryRenew(source, fresh, atLeast) : null;
+                if (renewed == null || !renewed.outlives(clock.instant(), atLeast)) {
+                    throw tooShort(atLeast);
+                }
+                slot.token = renewed;
+                return renewed;
             }
             return fresh;
         } finally {

@@ -533,14 +533,70 @@ class KeyBrokerTest {
         time.advance(H1);
         EphemeralKeyException down = new EphemeralKeyException("OpenAI returned 503: try again later");
         main.failNextRevoke(down).failNextRevoke(down).failNextRevoke(down);
-        assertThat(broker.retryPending()).isZero();
-        assertThat(broker.retryPending()).isZero();
-        assertThat(broker.retryPending()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(broker.retryPending()).isZero();
+            time.advance(H1); // past any backoff
+        }
         assertThat(ledger.pending()).containsExactly(key.handle());
         assertThat(broker.retryPending()).isEqualTo(1);
         assertThat(ledger.pending()).isEmpty();
         List<String> warnings = log.messages(Level.WARNING);
         assertThat(warnings).singleElement().asString().contains("key key_1", key.handle().id());
+    }
+
+    @Test
+    void persistentRevokeFailuresBackOffUpToTheCapAndStayThere() {
+        KeyBroker b = new KeyBroker(roles, Map.of("main", main, "vaulted", vault), ledger, time,
+                new ServiceAccountNames(), new RevokeBackoff(Duration.ofMinutes(5), Duration.ofMinutes(20)));
+        MintedKey key = b.mint("evals", build42);
+        time.advance(H1); // expired: due
+        EphemeralKeyException down = new EphemeralKeyException("OpenAI refused the delete: check the admin key");
+        for (int i = 0; i < 6; i++) {
+            main.failNextRevoke(down);
+        }
+        // Waits after failures 1..6: 5, 10, 20 (the cap), then 20, 20, 20 — never 40 or more.
+        long[] waits = {5, 10, 20, 20, 20, 20};
+        for (int failure = 1; failure <= waits.length; failure++) {
+            int callsBefore = main.revokeCalls();
+            assertThat(b.retryPending()).isZero();
+            assertThat(main.revokeCalls()).isEqualTo(callsBefore + 1);
+            RevokeFailure f = b.failingRevokes().get(0);
+            assertThat(f.attempts()).isEqualTo(failure);
+            assertThat(f.nextAttempt()).isEqualTo(time.instant().plus(Duration.ofMinutes(waits[failure - 1])));
+            time.advance(Duration.ofMinutes(waits[failure - 1]).minusSeconds(1));
+            assertThat(b.retryPending()).isZero();
+            assertThat(main.revokeCalls()).as("still backing off").isEqualTo(callsBefore + 1);
+            time.advance(Duration.ofSeconds(1));
+        }
+        assertThat(b.retryPending()).isEqualTo(1);
+        assertThat(b.failingRevokes()).isEmpty();
+        assertThat(ledger.pending()).isEmpty();
+        assertThat(key.handle().id()).isNotIn(main.live());
+    }
+
+    @Test
+    void failingRevokesTellAMonitorWhichKeyWhyAndWhenNext() {
+        MintedKey key = broker.mint("ingest", build42);
+        main.failNextRevoke(new EphemeralKeyException("unused"));
+        vault.failNextRevoke(new EphemeralKeyException("Vault failed revoke lease: check the Vault server log"));
+        assertThatThrownBy(() -> broker.revoke(key.handle()));
+        // the build's own revoke is not held back by the backoff; the periodic task is
+        assertThat(broker.revokeMatching(h -> true)).isZero();
+
+        RevokeFailure f = broker.failingRevokes().get(0);
+        assertThat(f).isEqualTo(new RevokeFailure(key.handle().id(), "vaulted", "ingest", key.keyId(), key.leaseId(),
+                key.serviceAccountId(), 1, "Vault failed revoke lease: check the Vault server log", time.instant(),
+                time.instant().plus(RevokeBackoff.DEFAULT.first())));
+        broker.revoke(key.handle());
+        assertThat(broker.failingRevokes()).isEmpty();
+    }
+
+    @Test
+    void revokeBackoffRefusesNonsense() {
+        assertThatThrownBy(() -> new RevokeBackoff(Duration.ZERO, H1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positive first wait");
+        assertThatThrownBy(() -> new RevokeBackoff(H1, M30)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(RevokeBackoff.DEFAULT.after(1000)).isEqualTo(RevokeBackoff.DEFAULT.cap());
     }
 
     @Test

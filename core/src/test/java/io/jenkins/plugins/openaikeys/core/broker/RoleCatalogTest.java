@@ -73,7 +73,7 @@ class RoleCatalogTest {
         RoleCatalog c = RoleCatalog.of(List.of(admin("ui-admin", "abc", null), admin("ui-engine", "30m", null)),
                 ORGS);
         KeyBroker broker = new KeyBroker(c.roles(), c.unusable(), Map.of(), new InMemoryRevocationLedger(),
-                new FakeTime(), new ServiceAccountNames());
+                new FakeTime(), new ServiceAccountNames(), RevokeBackoff.DEFAULT);
         assertThatThrownBy(() -> broker.role("ui-admin")).isInstanceOf(BrokerException.class)
                 .hasMessage("OpenAI key role 'ui-admin' is configured but cannot be used: Role ui-admin's TTL 'abc'"
                         + " is not a positive duration: use e.g. 30m, 1h, 90s or seconds under"

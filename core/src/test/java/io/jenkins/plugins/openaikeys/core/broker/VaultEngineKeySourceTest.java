@@ -56,6 +56,25 @@ class VaultEngineKeySourceTest {
     }
 
     @Test
+    void aKeyWhoseAccountIsAlreadyGoneIsRecordedAsRevokedWithOneWarning() {
+        KeyBroker broker = broker(fakes.vaultClient());
+        MintedKey key = mint(broker, null);
+        io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient.builder().baseUrl(fakes.openai.baseUrl())
+                .adminKey(fakes.org.adminKey()).build()
+                .deleteServiceAccount(key.projectId(), key.serviceAccountId()); // by hand, at OpenAI
+
+        broker.revoke(key.handle());
+        fakes.time.advance(Duration.ofHours(2));
+        assertThat(broker.retryPending()).isZero();
+
+        assertThat(fakes.ledger.pending()).isEmpty();
+        assertThat(broker.failingRevokes()).isEmpty();
+        assertThat(fakes.vault.calls(REVOKE)).isEqualTo(1);
+        assertThat(log.messages(java.util.logging.Level.WARNING)).singleElement().asString()
+                .contains("Vault lease " + key.leaseId()).contains("no longer exists");
+    }
+
+    @Test
     void mintsAWorkingKeyUnderALeaseAndRevokingTheLeaseDeletesIt() {
         KeyBroker broker = broker(fakes.vaultClient());
 
@@ -210,6 +229,8 @@ class VaultEngineKeySourceTest {
         assertThatThrownBy(() -> broker.revoke(key.handle())).isInstanceOf(VaultException.class)
                 .satisfies(AdminApiKeySourceTest::oneSentence);
         assertThat(fakes.ledger.pending()).containsExactly(key.handle());
+        assertThat(broker.retryPending()).as("backing off").isZero();
+        fakes.time.advance(RevokeBackoff.DEFAULT.first());
         assertThat(broker.retryPending()).isEqualTo(1);
         assertThat(fakes.nothingLive()).isTrue();
     }

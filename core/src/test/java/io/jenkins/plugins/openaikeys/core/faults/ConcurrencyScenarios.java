@@ -116,6 +116,7 @@ final class ConcurrencyScenarios {
         w.assertReportedOnce(key);
 
         w.openai.clearFaults();
+        w.waitOutRevokeBackoff(1);
         assertThat(c.broker().retryPending()).isEqualTo(1);
         assertThat(Faults.succeeded(w.openai, Endpoint.DELETE_SERVICE_ACCOUNT)).isEqualTo(1);
         assertThat(handleFiles(w)).isEmpty();

@@ -234,6 +234,11 @@ final class FaultWorld implements AutoCloseable {
      * The failure around the key was reported exactly once at WARNING or above, naming its
      * ids: not once by the HTTP client and again by the broker, and not again on each retry.
      */
+    /** Lets the periodic task's backoff after {@code failures} consecutive failed revokes pass. */
+    void waitOutRevokeBackoff(int failures) {
+        time.advance(io.jenkins.plugins.openaikeys.core.broker.RevokeBackoff.DEFAULT.after(failures));
+    }
+
     void assertReportedOnce(MintedKey key) {
         assertThat(warningsAbout(key)).as("WARNING/SEVERE records about %s", key).hasSize(1);
     }

@@ -88,20 +88,21 @@ class LeakAuditTest {
 
     @Test
     void tallyFailsOnAPlantedLeakOrAMissingScenario() {
-        FaultTally leaky = new FaultTally(2);
+        FaultTally leaky = new FaultTally();
         leaky.add("clean", new LeakAudit.Result(0, 0, 0, List.of()), true);
         leaky.add("leaky", new LeakAudit.Result(1, 0, 51, List.of("live service account svc_acct_1")), true);
         assertThat(leaky.line()).isEqualTo("fault scenarios: 2, leaked keys: 1, leaked secret bytes: 51");
         assertThatThrownBy(leaky::verify).isInstanceOf(AssertionError.class).hasMessageContaining("svc_acct_1");
 
-        FaultTally unfinished = new FaultTally(2);
+        FaultTally unfinished = new FaultTally();
         unfinished.add("clean", new LeakAudit.Result(0, 0, 0, List.of()), true);
         unfinished.add("failed half-way", new LeakAudit.Result(0, 0, 0, List.of()), false);
         assertThatThrownBy(unfinished::verify).hasMessageContaining("only 1 of 2");
 
-        FaultTally good = new FaultTally(1);
+        FaultTally good = new FaultTally();
         good.add("clean", new LeakAudit.Result(0, 0, 0, List.of()), true);
-        good.verify();
+        good.verify(); // one scenario run alone is a whole result
         assertThat(good.line()).isEqualTo("fault scenarios: 1, leaked keys: 0, leaked secret bytes: 0");
+        assertThatThrownBy(new FaultTally()::verify).hasMessageContaining("no fault scenario ran");
     }
 }

@@ -47,9 +47,12 @@ final class RevokeOutageScenarios {
         w.openai.inject(Endpoint.DELETE_SERVICE_ACCOUNT, Fault.status(503).times(2 * ATTEMPTS));
 
         failsAndStaysQueued(w, c, key, OpenAiException.class);
+        assertThat(c.broker().retryPending()).as("backing off: no call").isZero();
+        w.waitOutRevokeBackoff(1);
         assertThat(c.broker().retryPending()).as("still failing").isZero();
 
         w.assertReportedOnce(key);
+        w.waitOutRevokeBackoff(2);
         assertThat(c.broker().retryPending()).isEqualTo(1);
 
         recovered(w, c, key);
@@ -76,6 +79,7 @@ final class RevokeOutageScenarios {
         w.openai.inject(Endpoint.DELETE_SERVICE_ACCOUNT, Fault.disconnect().times(ATTEMPTS + 1));
 
         failsAndStaysQueued(w, c, key, OpenAiException.class);
+        w.waitOutRevokeBackoff(1);
         assertThat(c.broker().retryPending()).isEqualTo(1); // first attempt drops too, the second gets through
 
         recovered(w, c, key);
@@ -91,6 +95,7 @@ final class RevokeOutageScenarios {
         failsAndStaysQueued(w, c, key, OpenAiException.class);
         assertThat(w.time.sleeps()).as("waits honour Retry-After").containsOnly(Duration.ofSeconds(2));
 
+        w.waitOutRevokeBackoff(1);
         assertThat(c.broker().retryPending()).isEqualTo(1); // two more 429s, then through
         recovered(w, c, key);
     }

@@ -55,6 +55,7 @@ final class VaultScenarios {
         w.assertReportedOnce(key);
 
         w.vault.unseal();
+        w.waitOutRevokeBackoff(1);
         assertThat(c.broker().retryPending()).isEqualTo(1);
         assertThat(w.liveLeases()).isEmpty();
         assertThat(w.openai.isLiveKey(key.value())).isFalse();
@@ -76,6 +77,7 @@ final class VaultScenarios {
         w.assertReportedOnce(key);
 
         w.vault.unseal();
+        w.waitOutRevokeBackoff(1);
         assertThat(c.broker().retryPending()).isEqualTo(1);
         assertThat(w.openai.isLiveKey(key.value())).isFalse();
         assertThat(handleFiles(w)).isEmpty();

@@ -81,6 +81,8 @@ class AdminKeyRotatorTest {
             assertThat(k.id()).isEqualTo(r.newKeyId());
             assertThat(k.value()).isEqualTo(f.storedKey());
             assertThat(k.name()).startsWith(AdminKeyRotator.NAME_PREFIX);
+            assertThat(k.expiresAt()).as("never a key that lives forever")
+                    .isEqualTo(f.time.instant().plus(AdminKeyLifetime.MAX).getEpochSecond());
         });
         assertThat(f.metadata()).containsEntry("last_rotated", f.time.instant().toString())
                 .doesNotContainKey("pending_delete_admin_key_id");
@@ -97,6 +99,31 @@ class AdminKeyRotatorTest {
         assertThat(f.openai.calls(Endpoint.CREATE_SERVICE_ACCOUNT)).isEqualTo(1);
         printed.add(before);
         printed.add(after.toString());
+    }
+
+    @Test
+    void newAdminKeysExpireAfterTheNextRotationPlusTheMargin() {
+        RotationSchedule monthly = RotationSchedule.parse("30d", "02:00-04:00");
+        AdminKeyRotator rotator = f.rotator(f.proxiedClient())
+                .keyLifetime(AdminKeyLifetime.forSchedule(monthly, Duration.ofDays(7))).build();
+
+        RotationResult r = rotate(rotator);
+
+        assertThat(f.org.liveAdminKeys()).singleElement().satisfies(k -> assertThat(k.expiresAt())
+                .isEqualTo(f.time.instant().plus(Duration.ofDays(30 + 1 + 7)).getEpochSecond()));
+        assertThat(r.outcome()).isEqualTo(Outcome.ROTATED);
+    }
+
+    @Test
+    void adminKeyLifetimeStaysWithinOpenAisLimits() {
+        assertThat(AdminKeyLifetime.forSchedule(RotationSchedule.parse("360d", null), Duration.ofDays(7)).value())
+                .isEqualTo(AdminKeyLifetime.MAX);
+        assertThat(AdminKeyLifetime.forSchedule(RotationSchedule.parse("7d", null), Duration.ZERO).value())
+                .isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> AdminKeyLifetime.forSchedule(RotationSchedule.parse("7d", null), Duration.ofDays(-1)))
+                .isInstanceOf(RotationException.class).hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> new AdminKeyLifetime(Duration.ofDays(366))).isInstanceOf(RotationException.class)
+                .hasMessageContaining("between 1 second and 365 days");
     }
 
     @Test

@@ -7,7 +7,9 @@ import io.jenkins.plugins.openaikeys.core.testing.LogCapture;
 import io.jenkins.plugins.openaikeys.core.vault.fake.FakeOpenAiEngineMount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ class EngineKeyRotatorTest {
 
     @Test
     void rotatesThroughTheEngineAndReadsLastRotated() {
+        engine.rotationPeriod(Duration.ofDays(30)); // only then does the engine report last_rotated
         assertThat(rotator.status()).isEqualTo(new RotationStatus(null, List.of()));
         String oldId = f.org.adminKeyId();
 
@@ -92,6 +95,66 @@ class EngineKeyRotatorTest {
         assertThat(r.outcome()).isEqualTo(Outcome.UNKNOWN);
         assertThat(r.message()).endsWith("outcome unknown, check openai/config");
         assertThat(f.vault.calls(ROTATE)).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorAfterTheEngineRotatedIsARotationWithALeftoverNamingTheOldKey() {
+        String oldId = f.org.adminKeyId();
+        f.openai.inject(Endpoint.DELETE_ADMIN_KEY, Fault.status(500));
+
+        RotationResult r = rotator.rotate();
+
+        assertThat(r.outcome()).isEqualTo(Outcome.ROTATED_WITH_LEFTOVER);
+        assertThat(r.outcome().needsAttention()).isTrue();
+        assertThat(r.outcome().keyChanged()).isTrue();
+        assertThat(r.oldKeyId()).isEqualTo(oldId);
+        assertThat(r.newKeyId()).isEqualTo(engine.adminKeyId());
+        assertThat(r.message()).contains("the old admin key " + oldId + " may still be live, delete it in OpenAI");
+        assertThat(f.liveAdminKeyIds()).contains(oldId, r.newKeyId());
+        assertThat(f.vault.calls(ROTATE)).isEqualTo(1);
+    }
+
+    @Test
+    void restartsDoNotRotateAgainWhenTheEngineHasNoRotationPeriod(@TempDir Path home) {
+        RotationRecord file = new FileRotationRecord(home.resolve("openai-ephemeral-keys/rotation.properties"));
+        RotationSchedule every30Days = RotationSchedule.parse("30d", null);
+        for (int restart = 0; restart < 3; restart++) {
+            // a new controller process: new rotator and service, the same JENKINS_HOME
+            EngineKeyRotator afterRestart = new EngineKeyRotator("vaulted", f.proxiedClient(), "openai", f.time, file);
+            new RotationService(every30Days, f.time).runDue(List.of(afterRestart));
+            f.time.advance(Duration.ofDays(1));
+        }
+        assertThat(f.vault.calls(ROTATE)).isEqualTo(1);
+        f.time.advance(Duration.ofDays(28));
+        new RotationService(every30Days, f.time).runDue(List.of(
+                new EngineKeyRotator("vaulted", f.proxiedClient(), "openai", f.time, file)));
+        assertThat(f.vault.calls(ROTATE)).isEqualTo(2);
+    }
+
+    @Test
+    void aRotationByAnotherControllerCountsFromWhenItIsSeen() {
+        RotationRecord shared = new InMemoryRotationRecord();
+        EngineKeyRotator here = new EngineKeyRotator("vaulted", f.proxiedClient(), "openai", f.time, shared);
+        assertThat(here.rotate().outcome()).isEqualTo(Outcome.ROTATED);
+        f.time.advance(Duration.ofDays(10));
+        f.proxiedClient().rotateEngineAdminKey("openai"); // another controller, or a person
+
+        assertThat(here.status().lastRotatedOrNull()).isEqualTo(f.time.instant());
+        assertThat(shared.read("vaulted").orElseThrow().adminKeyId()).isEqualTo(engine.adminKeyId());
+    }
+
+    @Test
+    void fileRecordRoundTripsAndToleratesDamage(@TempDir Path home) throws Exception {
+        Path path = home.resolve("rotation.properties");
+        FileRotationRecord rec = new FileRotationRecord(path);
+        assertThat(rec.read("org a")).isEmpty();
+        rec.write("org a", new RotationRecord.Entry(Instant.parse("2026-01-02T03:04:05Z"), "key_1"));
+        rec.write("b", new RotationRecord.Entry(Instant.parse("2026-02-02T03:04:05Z"), null));
+        assertThat(new FileRotationRecord(path).read("org a")).contains(
+                new RotationRecord.Entry(Instant.parse("2026-01-02T03:04:05Z"), "key_1"));
+        assertThat(new FileRotationRecord(path).read("b").orElseThrow().adminKeyId()).isNull();
+        java.nio.file.Files.writeString(path, "b.lastRotated=yesterday\n");
+        assertThat(rec.read("b")).isEmpty();
     }
 
     @Test

@@ -29,6 +29,8 @@ final class OpenAiStub implements AutoCloseable {
     final Set<String> liveAdminKeys = ConcurrentHashMap.newKeySet();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final Deque<Integer> createFailures = new ArrayDeque<>();
+    final Deque<Integer> deleteFailures = new ArrayDeque<>();
+    final Deque<Integer> adminKeyDeleteFailures = new ArrayDeque<>();
     private final AtomicInteger seq = new AtomicInteger();
     volatile String currentAdminKey = "sk-admin-initialVALUE0123456789";
 
@@ -53,6 +55,14 @@ final class OpenAiStub implements AutoCloseable {
 
     synchronized void failNextCreate(int status) {
         createFailures.add(status);
+    }
+
+    synchronized void failNextDelete(int status) {
+        deleteFailures.add(status);
+    }
+
+    synchronized void failNextAdminKeyDelete(int status) {
+        adminKeyDeleteFailures.add(status);
     }
 
     private synchronized MockResponse handle(RecordedRequest r) {
@@ -81,6 +91,10 @@ final class OpenAiStub implements AutoCloseable {
             }
             if (r.getMethod().equals("DELETE") && path.matches("/v1/organization/projects/[^/]+/service_accounts/.+")) {
                 String id = path.substring(path.lastIndexOf('/') + 1);
+                Integer fail = deleteFailures.poll();
+                if (fail != null) {
+                    return json(fail, Map.of("error", Map.of("message", "The server had an error", "type", "server_error")));
+                }
                 if (!liveServiceAccounts.remove(id)) {
                     return json(404, Map.of("error", Map.of("message", "not found")));
                 }
@@ -95,6 +109,10 @@ final class OpenAiStub implements AutoCloseable {
                         "redacted_value", "sk-admin...xyz", "created_at", 1, "value", currentAdminKey));
             }
             if (r.getMethod().equals("DELETE") && path.startsWith("/v1/organization/admin_api_keys/")) {
+                Integer fail = adminKeyDeleteFailures.poll();
+                if (fail != null) {
+                    return json(fail, Map.of("error", Map.of("message", "The server had an error", "type", "server_error")));
+                }
                 liveAdminKeys.remove(path.substring(path.lastIndexOf('/') + 1));
                 return json(200, Map.of("deleted", true));
             }

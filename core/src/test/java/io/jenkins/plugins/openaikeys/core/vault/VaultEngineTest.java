@@ -142,9 +142,9 @@ class VaultEngineTest extends VaultTestSupport {
                     assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
                     assertThat(e.status()).isEqualTo(500);
                 })
-                .hasMessage("Vault failed read credentials on path openai/creds/evals with HTTP 500 (Vault says: failed"
-                        + " to create service account: OpenAI returned HTTP 429: Rate limit reached for requests):"
-                        + " check the Vault server log");
+                .hasMessage("Vault failed read credentials on path openai/creds/evals with HTTP 500 (Vault says: 1 error"
+                        + " occurred: * error creating service account: API error (429): requests - Rate limit reached"
+                        + " for requests): check the Vault server log");
         assertThat(vault.root().liveLeases()).isEmpty();
     }
 
@@ -162,7 +162,6 @@ class VaultEngineTest extends VaultTestSupport {
         assertThat(rotated).containsKey("rotated_time");
         assertThat(openai.liveAdminKeys).containsExactly(newId);
         assertThat(engine.adminKey().reveal()).isEqualTo(openai.currentAdminKey);
-        assertThat(c.readEngineConfig("openai").get("last_rotated")).isEqualTo(time.instant().toString());
         // the engine keeps working with the new key
         assertThat(c.readCreds("openai", "evals", null).apiKey().reveal()).startsWith("sk-svcacct");
     }
@@ -173,6 +172,107 @@ class VaultEngineTest extends VaultTestSupport {
         assertThatThrownBy(() -> client().rotateEngineAdminKey("openai"))
                 .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR));
         assertThat(vault.calls("POST openai/config/rotate")).isEqualTo(1);
+    }
+
+    @Test
+    void credsAreNotReplayedAfterTheEngineFailedBehindOurBack() {
+        engine.failAfterCreateNext(1);
+        assertThatThrownBy(() -> client().readCreds("openai", "evals", null))
+                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR));
+        assertThat(vault.calls("GET openai/creds/evals")).isEqualTo(1);
+        assertThat(openai.liveServiceAccounts).as("the real engine leaves this account behind").hasSize(1);
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(warnings()).singleElement().asString()
+                .contains("engine role evals").contains("may have created a service account");
+    }
+
+    @Test
+    void credsAreNotReplayedAfterALostAnswer() {
+        VaultClient c = client();
+        c.checkConnection();
+        vault.loseAnswerNext("GET openai/creds/evals", 1);
+        assertThatThrownBy(() -> c.readCreds("openai", "evals", null))
+                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE));
+        assertThat(vault.calls("GET openai/creds/evals")).isEqualTo(1);
+        assertThat(openai.liveServiceAccounts).hasSize(1);
+        assertThat(warnings()).singleElement().asString().contains("engine role evals");
+    }
+
+    @Test
+    void credsAreRetriedWhenVaultSaysItDidNotAct() {
+        VaultClient c = client();
+        c.checkConnection();
+        vault.failNext("GET openai/creds/evals", 1, 429);
+        vault.failNext("GET openai/creds/evals", 1, 472);
+        EngineCredentials creds = c.readCreds("openai", "evals", null);
+        assertThat(vault.calls("GET openai/creds/evals")).isEqualTo(3);
+        assertThat(openai.liveServiceAccounts).containsExactly(creds.serviceAccountId());
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void credsAreRetriedWhenTheConnectionIsRefused() {
+        okhttp3.OkHttpClient base = new okhttp3.OkHttpClient();
+        VaultClient c = VaultClient.builder(VaultEndpoint.of(vault.address()), appRole()).tokenCache(cache).clock(time)
+                .sleeper(time).retryPolicy(FAST_RETRIES).httpClient(base).build();
+        c.checkConnection();
+        vault.close();
+        base.connectionPool().evictAll(); // a pooled connection would fail after sending: a lost answer
+        assertThatThrownBy(() -> c.readCreds("openai", "evals", null))
+                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+                .hasMessageContaining("connection refused");
+        assertThat(time.sleeps()).hasSize(FAST_RETRIES.maxAttempts() - 1);
+        assertThat(warnings()).as("nothing was sent, so nothing can be left behind").isEmpty();
+    }
+
+    @Test
+    void revokeOfALeaseWhoseAccountIsGoneSaysSoAndTheLeaseStays() {
+        VaultClient c = client();
+        EngineCredentials creds = c.readCreds("openai", "evals", null);
+        openai.liveServiceAccounts.remove(creds.serviceAccountId()); // deleted by hand at OpenAI
+
+        assertThat(c.revokeLease(creds.leaseId())).isEqualTo(LeaseRevocation.ACCOUNT_ALREADY_GONE);
+        assertThat(vault.root().liveLeases()).as("as in Vault, the failed revoke keeps the lease")
+                .contains(creds.leaseId());
+        assertThat(vault.calls("PUT sys/leases/revoke")).isEqualTo(1);
+    }
+
+    @Test
+    void otherRevokeFailuresAreReportedNotSwallowed() {
+        VaultClient c = client();
+        EngineCredentials creds = c.readCreds("openai", "evals", null);
+        for (int i = 0; i < FAST_RETRIES.maxAttempts(); i++) {
+            openai.failNextDelete(500);
+        }
+        assertThatThrownBy(() -> c.revokeLease(creds.leaseId()))
+                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR));
+        assertThat(vault.root().liveLeases()).contains(creds.leaseId());
+        assertThat(c.revokeLease(creds.leaseId())).isEqualTo(LeaseRevocation.REVOKED);
+        assertThat(openai.liveServiceAccounts).isEmpty();
+    }
+
+    @Test
+    void configShowsLastRotatedOnlyWithTheEnginesOwnRotationPeriod() {
+        VaultClient c = client();
+        c.rotateEngineAdminKey("openai");
+        assertThat(c.readEngineConfig("openai")).doesNotContainKey("last_rotated");
+        engine.rotationPeriod(Duration.ofDays(30));
+        assertThat(c.readEngineConfig("openai")).containsEntry("last_rotated", time.instant().toString());
+    }
+
+    @Test
+    void rotateAnswersAnErrorWhenItCannotDeleteTheOldKeyYetItRotated() {
+        VaultClient c = client();
+        openai.failNextAdminKeyDelete(500);
+        assertThatThrownBy(() -> c.rotateEngineAdminKey("openai"))
+                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR));
+        assertThat(engine.adminKeyId()).isNotEqualTo("key_admin0");
+        assertThat(openai.liveAdminKeys).contains("key_admin0", engine.adminKeyId());
+    }
+
+    private java.util.List<String> warnings() {
+        return logs.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                .map(r -> new java.util.logging.SimpleFormatter().formatMessage(r)).toList();
     }
 
     @Test

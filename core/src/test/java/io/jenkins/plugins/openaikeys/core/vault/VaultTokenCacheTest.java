@@ -16,6 +16,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class VaultTokenCacheTest extends VaultTestSupport {
 
     @Test
+    void freshLoginTooShortForTheLeaseIsRenewedBeforeGivingUp() {
+        OpenAiStub openai = new OpenAiStub();
+        try (openai) {
+            vault.root().enableOpenAiEngine("openai", openai.baseUrl(), SecretString.of(openai.currentAdminKey),
+                    "key_admin0", "org-1").role("evals", "proj_1", Duration.ofMinutes(15), Duration.ofHours(1));
+            vault.root().enableAppRole("approle", "short", "rid-r", "sid-r", FakeTokenSpec.ttl(Duration.ofMinutes(10)));
+            VaultClient c = client(new AppRoleAuth(null, "rid-r", SecretString.of("sid-r")));
+
+            EngineCredentials creds = c.readCreds("openai", "evals", Duration.ofMinutes(20));
+
+            assertThat(creds.leaseDuration()).isEqualTo(Duration.ofMinutes(20));
+            assertThat(vault.calls("POST auth/approle/login")).isEqualTo(1);
+            assertThat(vault.calls("POST auth/token/renew-self")).isEqualTo(1);
+            time.advance(Duration.ofMinutes(19)); // the login's own 10 min are long past
+            vault.expireNow();
+            assertThat(openai.liveServiceAccounts).containsExactly(creds.serviceAccountId());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void steadyStateIsZeroLoginsPerCall() {
         vault.root().kvPut("secret", "a", Map.of("k", "v"));
         VaultClient c = client();

@@ -40,6 +40,12 @@ final class FakeApi {
         };
     }
 
+    /** The OpenAPI document: listing or deleting service accounts of an archived project answers 400. */
+    private static Reply archived(String projectId) {
+        return Reply.invalidRequest(400, "Project " + projectId + " is archived: archived projects have no service"
+                + " accounts.");
+    }
+
     private Reply getProject(String orgId, String projectId) {
         return state.project(orgId, projectId).map(p -> Reply.ok(project(p))).orElseGet(() -> noProject(projectId));
     }
@@ -58,28 +64,40 @@ final class FakeApi {
             return Reply.invalidRequest(400, "Invalid body: 'name' is required.");
         }
         FakeServiceAccount a = state.createServiceAccount(projectId, request.path("name").asText());
+        Map<String, Object> reply = serviceAccount(a);
+        if (request.path("create_service_account_only").asBoolean(false)) {
+            reply.put("api_key", null); // the spec: an account without a key
+            return Reply.ok(reply);
+        }
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("object", "organization.project.service_account.api_key");
         key.put("value", a.keyValue().reveal());
         key.put("name", "Secret Key");
         key.put("created_at", a.createdAt());
         key.put("id", a.keyId());
-        Map<String, Object> reply = serviceAccount(a);
         reply.put("api_key", key);
         return Reply.ok(reply);
     }
 
     private Reply listServiceAccounts(String orgId, String projectId, HttpUrl url) {
-        if (state.project(orgId, projectId).isEmpty()) {
+        var project = state.project(orgId, projectId);
+        if (project.isEmpty()) {
             return noProject(projectId);
+        }
+        if (project.get().archived()) {
+            return archived(projectId);
         }
         return list(state.liveServiceAccounts(projectId), state.allServiceAccountIds(projectId),
                 FakeServiceAccount::id, this::serviceAccount, url, false);
     }
 
     private Reply deleteServiceAccount(String orgId, String projectId, String accountId) {
-        if (state.project(orgId, projectId).isEmpty()) {
+        var project = state.project(orgId, projectId);
+        if (project.isEmpty()) {
             return noProject(projectId);
+        }
+        if (project.get().archived()) {
+            return archived(projectId);
         }
         if (!state.deleteServiceAccount(projectId, accountId)) {
             return Reply.invalidRequest(404, "Service account with id '" + accountId + "' not found.");

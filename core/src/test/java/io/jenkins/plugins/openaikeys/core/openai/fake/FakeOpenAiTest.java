@@ -107,6 +107,29 @@ class FakeOpenAiTest {
     }
 
     @Test
+    void archivedProjectsHaveNoServiceAccountsToListOrDelete() throws IOException {
+        String sa = call("POST", "/organization/projects/" + project.id() + "/service_accounts",
+                org.adminKey().reveal(), "{\"name\":\"before-archive\"}").body().path("id").asText();
+        project.archive();
+        Answer list = admin("GET", "/organization/projects/" + project.id() + "/service_accounts");
+        Answer delete = admin("DELETE", "/organization/projects/" + project.id() + "/service_accounts/" + sa);
+        for (Answer a : List.of(list, delete)) {
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(a.body().path("error").path("message").asText()).contains("archived");
+        }
+    }
+
+    @Test
+    void anAccountCreatedWithoutAKeyAnswersANullApiKey() throws IOException {
+        Answer created = call("POST", "/organization/projects/" + project.id() + "/service_accounts",
+                org.adminKey().reveal(), "{\"name\":\"bare\",\"create_service_account_only\":true}");
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(created.body().path("id").asText()).startsWith("svc_acct_");
+        assertThat(created.body().has("api_key")).isTrue();
+        assertThat(created.body().get("api_key").isNull()).isTrue();
+    }
+
+    @Test
     void listEnvelopeDefaultsTo20AndPagesWithAfter() throws IOException {
         List<FakeServiceAccount> seeded = project.addServiceAccounts("a", 45);
         String path = "/organization/projects/" + project.id() + "/service_accounts";

@@ -25,7 +25,13 @@ import java.util.regex.Pattern;
  * The OpenAI secrets engine (vault-plugin-secrets-openai) as a fake mount: each
  * {@code creds/} read creates a project service account over real HTTP at the configured
  * OpenAI base URL and hands out a non-renewable lease whose revocation or expiry deletes it.
- * It does not retry OpenAI: an OpenAI error becomes a 500 and nothing is created.
+ *
+ * <p>As strict as the real engine (plugin/path_dynamic_creds.go, client.go, path_config.go,
+ * rotation.go): it does not retry OpenAI; every OpenAI failure becomes a 500 quoting
+ * {@code API error (status)}, also a failure after the account was created (then the account
+ * stays, without a lease); a revoke whose delete OpenAI refuses — 404 included — fails and the
+ * lease stays; {@code config} shows {@code last_rotated} only with a rotation period; a rotate
+ * whose deletion of the old admin key fails answers an error although it rotated.
  */
 public final class FakeOpenAiEngineMount {
 
@@ -46,6 +52,8 @@ public final class FakeOpenAiEngineMount {
     private String adminKeyId;
     private final String organizationId;
     private Instant lastRotated;
+    private Duration rotationPeriod = Duration.ZERO;
+    private int failAfterCreate;
     private final Map<String, Role> roles = new HashMap<>();
     private final List<String> deletedServiceAccounts = new ArrayList<>();
     private final List<String> failedDeletes = new ArrayList<>();
@@ -68,6 +76,25 @@ public final class FakeOpenAiEngineMount {
     public FakeOpenAiEngineMount role(String name, String projectId, Duration ttl, Duration maxTtl, String template) {
         synchronized (vault.lock()) {
             roles.put(name, new Role(projectId, ttl, maxTtl, template));
+        }
+        return this;
+    }
+
+    /** The engine's own rotation period; zero (the default) means none, and config hides last_rotated. */
+    public FakeOpenAiEngineMount rotationPeriod(Duration period) {
+        synchronized (vault.lock()) {
+            rotationPeriod = period;
+        }
+        return this;
+    }
+
+    /**
+     * The next {@code times} creds reads create the account at OpenAI and then fail, as the real
+     * engine does when OpenAI's answer is too slow or cannot be read: a 500, and an account no lease covers.
+     */
+    public FakeOpenAiEngineMount failAfterCreateNext(int times) {
+        synchronized (vault.lock()) {
+            failAfterCreate += times;
         }
         return this;
     }
@@ -137,7 +164,15 @@ public final class FakeOpenAiEngineMount {
             created = call("POST", "/organization/projects/" + role.projectId() + "/service_accounts",
                     Map.of("name", name), adminKey);
         } catch (OpenAiFailure f) {
-            return FakeReply.error(500, "failed to create service account: " + f.getMessage());
+            return FakeReply.error(500, "1 error occurred:\n\t* error creating service account: " + f.getMessage());
+        }
+        if (failAfterCreate > 0) {
+            failAfterCreate--;
+            return FakeReply.error(500, "1 error occurred:\n\t* error creating service account: error making request: "
+                    + "context deadline exceeded");
+        }
+        if (!created.path("api_key").isObject()) {
+            return FakeReply.error(500, "1 error occurred:\n\t* service account data missing in API response");
         }
         String saId = created.path("id").asText();
         String projectId = role.projectId();
@@ -160,16 +195,15 @@ public final class FakeOpenAiEngineMount {
         return FakeReply.ok(reply);
     }
 
-    private void deleteServiceAccount(String projectId, String saId) {
+    /** Null when deleted; the engine's error text otherwise (a 404 too: the real engine does not forgive it). */
+    private String deleteServiceAccount(String projectId, String saId) {
         try {
             call("DELETE", "/organization/projects/" + projectId + "/service_accounts/" + saId, null, adminKey);
             deletedServiceAccounts.add(saId);
+            return null;
         } catch (OpenAiFailure f) {
-            if (f.status == 404) {
-                deletedServiceAccounts.add(saId);
-            } else {
-                failedDeletes.add(saId);
-            }
+            failedDeletes.add(saId);
+            return "error deleting service account: error deleting service account: " + f.getMessage();
         }
     }
 
@@ -178,9 +212,14 @@ public final class FakeOpenAiEngineMount {
         d.put("organization_id", organizationId);
         d.put("admin_api_key_id", adminKeyId);
         d.put("api_endpoint", baseUrl);
-        d.put("rotation_period", 0);
+        d.put("rotation_period", rotationPeriod.toSeconds());
         d.put("rotation_window", 0);
-        d.put("last_rotated", lastRotated == null ? "" : lastRotated.toString());
+        d.put("rotation_schedule", "");
+        d.put("disable_automated_rotation", rotationPeriod.isZero());
+        if (!rotationPeriod.isZero()) {
+            // Go's zero time when it never rotated, as the engine prints it.
+            d.put("last_rotated", lastRotated == null ? "0001-01-01T00:00:00Z" : lastRotated.toString());
+        }
         return FakeReply.data(d);
     }
 
@@ -190,21 +229,22 @@ public final class FakeOpenAiEngineMount {
             created = call("POST", "/organization/admin_api_keys",
                     Map.of("name", "vault-rotated-" + vault.clock().instant().getEpochSecond()), adminKey);
         } catch (OpenAiFailure f) {
-            return FakeReply.error(500, "failed to create new admin API key: " + f.getMessage());
+            return FakeReply.error(500, "error creating new admin key after retries: error creating admin API key: "
+                    + f.getMessage());
         }
         String value = created.path("value").asText("");
         if (value.isEmpty()) {
-            return FakeReply.error(500, "failed to create new admin API key: no value in the response");
+            return FakeReply.error(500, "admin API key or ID not returned in response");
         }
         String oldId = adminKeyId;
         adminKey = SecretString.of(value);
         adminKeyId = created.path("id").asText();
         lastRotated = vault.clock().instant();
-        List<String> warnings = new ArrayList<>();
         try {
             call("DELETE", "/organization/admin_api_keys/" + oldId, null, adminKey);
         } catch (OpenAiFailure f) {
-            warnings.add("failed to delete the previous admin API key " + oldId + ": " + f.getMessage());
+            // rotation.go: the new key is stored, yet the failed revoke of the old one is the answer.
+            return FakeReply.error(500, "1 error occurred:\n\t* " + f.getMessage());
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("admin_api_key_id", adminKeyId);
@@ -212,7 +252,7 @@ public final class FakeOpenAiEngineMount {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("request_id", UUID.randomUUID().toString());
         reply.put("data", d);
-        reply.put("warnings", warnings.isEmpty() ? null : warnings);
+        reply.put("warnings", null);
         return FakeReply.ok(reply);
     }
 
@@ -252,13 +292,18 @@ public final class FakeOpenAiEngineMount {
                 String text = resp.body() == null ? "" : resp.body().string();
                 if (!resp.isSuccessful()) {
                     String msg;
+                    String type;
                     try {
-                        msg = JSON.readTree(text).path("error").path("message").asText("");
+                        JsonNode err = JSON.readTree(text).path("error");
+                        msg = err.path("message").asText("");
+                        type = err.path("type").asText("");
                     } catch (IOException notJson) {
                         msg = "";
+                        type = "";
                     }
-                    throw new OpenAiFailure(resp.code(), "OpenAI returned HTTP " + resp.code()
-                            + (msg.isEmpty() ? "" : ": " + msg));
+                    // client.go's doRequest wording
+                    throw new OpenAiFailure(resp.code(), msg.isEmpty() ? "API error (" + resp.code() + ") from OpenAI"
+                            : "API error (" + resp.code() + "): " + type + " - " + msg);
                 }
                 return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
             }

@@ -171,6 +171,21 @@ public final class FakeVault implements AutoCloseable {
         return add(key, times, () -> new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
     }
 
+    /** The next {@code times} calls to {@code key} are carried out for real, then the connection drops unanswered. */
+    public FakeVault loseAnswerNext(String key, int times) {
+        return add(key, times, new MockResponseFactory() {
+            @Override
+            public MockResponse replace() {
+                return null;
+            }
+
+            @Override
+            public MockResponse decorate(MockResponse real) {
+                return real.setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+            }
+        });
+    }
+
     /** The next {@code times} calls to {@code key} are answered for real, after a real delay. */
     public FakeVault delayNext(String key, int times, Duration delay) {
         return add(key, times, new MockResponseFactory() {

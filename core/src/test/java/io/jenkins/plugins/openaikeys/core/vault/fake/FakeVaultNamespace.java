@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -59,10 +60,11 @@ public final class FakeVaultNamespace {
         final String tokenId;
         final Instant issued;
         final boolean renewable;
-        final Runnable onRevoke;
+        final Supplier<String> onRevoke;
         Instant expireAt;
 
-        Lease(String id, String tokenId, Instant issued, Instant expireAt, boolean renewable, Runnable onRevoke) {
+        Lease(String id, String tokenId, Instant issued, Instant expireAt, boolean renewable,
+              Supplier<String> onRevoke) {
             this.id = id;
             this.tokenId = tokenId;
             this.issued = issued;
@@ -384,8 +386,12 @@ public final class FakeVaultNamespace {
 
     // ---------------------------------------------------------------- leases
 
-    /** Records a lease owned by {@code token}; {@code onRevoke} runs once when it is revoked or expires. */
-    String createLease(Token token, String prefix, Duration duration, boolean renewable, Runnable onRevoke) {
+    /**
+     * Records a lease owned by {@code token}; {@code onRevoke} runs when it is revoked or expires and
+     * answers null when the secret is destroyed, or the backend's error text: then, as in Vault, the
+     * lease stays (and is tried again at the next expiry check).
+     */
+    String createLease(Token token, String prefix, Duration duration, boolean renewable, Supplier<String> onRevoke) {
         Instant now = vault.clock().instant();
         String id = prefix + vault.randomId(24);
         leases.put(id, new Lease(id, token.id, now, now.plus(duration), renewable, onRevoke));
@@ -399,9 +405,13 @@ public final class FakeVaultNamespace {
             return FakeReply.error(400, "lease_id must be specified");
         }
         Lease l = leases.get(id);
-        if (l != null) {
-            revoke(l);
+        String error = l == null ? null : revoke(l);
+        if (error != null && body.path("sync").asBoolean(false)) {
+            // Vault's sync revoke reports the backend's Go error as a 500, and the lease stays.
+            return FakeReply.error(500, "failed to revoke lease: lease_id=" + id + ", error: failed to revoke entry: "
+                    + "resp: (*logical.Response)(nil) err: " + error);
         }
+        // Without sync Vault queues the revocation and answers 204 whatever the backend says.
         return FakeReply.noContent();
     }
 
@@ -435,15 +445,18 @@ public final class FakeVaultNamespace {
         return lookupLease(body);
     }
 
-    private void revoke(Lease l) {
+    /** Null when revoked; the backend's error text when the lease stays. */
+    private String revoke(Lease l) {
+        String error = l.onRevoke == null ? null : l.onRevoke.get();
+        if (error != null) {
+            return error;
+        }
         leases.remove(l.id);
         Token owner = tokens.get(l.tokenId);
         if (owner != null) {
             owner.leases.remove(l.id);
         }
-        if (l.onRevoke != null) {
-            l.onRevoke.run();
-        }
+        return null;
     }
 
     private void revokeToken(Token t) {
