@@ -35,6 +35,9 @@ final class KeyService {
     private static final DateTimeFormatter EXPIRY =
             DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
     private KeyService() {}
 
     /** Parses a step/wrapper TTL; blank means "the role's default". */
@@ -63,7 +66,8 @@ final class KeyService {
 
     /**
      * Mints a key for {@code run}. The broker records the revocation handle in the durable ledger
-     * before this returns, so even a key whose build dies right now is revoked later.
+     * before this returns, so even a key whose build dies right now is revoked later. If anything
+     * fails after the broker minted, the key is revoked before the failure is passed on.
      */
     static @NonNull MintedKey mint(@NonNull String role, @CheckForNull Duration ttl, @NonNull Run<?, ?> run,
             @NonNull TaskListener listener) throws AbortException {
@@ -74,10 +78,28 @@ final class KeyService {
         } catch (EphemeralKeyException e) {
             throw new AbortException(e.getMessage());
         }
-        listener.getLogger().println("Minted OpenAI key " + key.keyId()
-                + " (service account " + key.serviceAccountId() + ", role " + role
-                + ", expires " + formatExpiry(key.expiresAt()) + ") in " + millisSince(start) + " ms");
+        try {
+            MintedProjects.get().remember(key.handle());
+            listener.getLogger().println("Minted OpenAI key " + key.keyId()
+                    + " (service account " + key.serviceAccountId() + ", role " + role
+                    + ", expires " + formatExpiry(key.expiresAt()) + ") in " + millisSince(start) + " ms");
+        } catch (RuntimeException | Error e) {
+            revokeAfterFailure(key, listener, e);
+            throw e;
+        }
         return key;
+    }
+
+    /**
+     * Revokes a key whose holder failed before it could take it over (an exception between the mint
+     * and the start of the block); a failure of the revoke itself is added to {@code failure}.
+     */
+    static void revokeAfterFailure(@NonNull MintedKey key, @NonNull TaskListener listener, @NonNull Throwable failure) {
+        try {
+            revoke(key.handle(), key.handle().id(), key.keyId(), listener);
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**
@@ -90,26 +112,122 @@ final class KeyService {
      */
     static boolean revoke(@CheckForNull RevocationHandle known, @NonNull String handleId, @NonNull String keyId,
             @NonNull TaskListener listener) {
+        return revoke(known, handleId, keyId, null, listener);
+    }
+
+    /**
+     * The end of a block or freestyle build: stops the key's TTL timer and revokes, or says that the
+     * key was already revoked when its TTL ended (rather than a misleading {@code Revoked … in 0 ms}).
+     *
+     * @return true when the key is gone
+     */
+    static boolean revokeAtEnd(@CheckForNull RevocationHandle known, @NonNull HeldKey key,
+            @NonNull TaskListener listener) {
+        KeyExpiry.Outcome ttl = KeyExpiry.get().disarm(key.handleId());
+        if (ttl == KeyExpiry.Outcome.REVOKED_AT_TTL) {
+            listener.getLogger().println("OpenAI key " + key.keyId() + " was already revoked when its TTL ("
+                    + key.ttl() + ") ended at " + formatTime(key.expiresAt()));
+            return true;
+        }
+        return revoke(known, key.handleId(), key.keyId(), key.expiresAt(), listener);
+    }
+
+    /**
+     * The TTL timer of a running block or build: revokes the key and tells the build log when and
+     * why, with the way out (a longer ttl, within the role's maximum).
+     *
+     * @param holder "block" or "build"
+     * @return true when the key is gone
+     */
+    static boolean revokeAtTtl(@CheckForNull RevocationHandle known, @NonNull HeldKey key, @NonNull String holder,
+            @NonNull TaskListener listener) {
+        String reached = "OpenAI key " + key.keyId() + " reached its TTL (" + key.ttl() + ") at "
+                + formatTime(key.expiresAt());
+        try {
+            Optional<RevocationHandle> handle = stillPending(known, key.handleId());
+            if (handle.isPresent()) {
+                broker().revoke(handle.get());
+            }
+            OrphanedKeys.revoked(key.handleId());
+            listener.getLogger().println(reached + " and was revoked while the " + holder + " still ran;"
+                    + " calls with it fail from now on. " + advice(key));
+            return true;
+        } catch (EphemeralKeyException e) {
+            OrphanedKeys.failed(key.handleId());
+            listener.getLogger().println(reached + "; revoking it failed (" + e.getMessage()
+                    + "); the controller will retry until it is gone. " + advice(key));
+            return false;
+        } catch (RuntimeException e) {
+            OrphanedKeys.failed(key.handleId());
+            LOGGER.log(Level.WARNING, "Unexpected error revoking OpenAI key " + key.keyId() + " at its TTL", e);
+            listener.getLogger().println(reached + "; revoking it failed (" + e.getClass().getSimpleName()
+                    + "); the controller will retry until it is gone. " + advice(key));
+            return false;
+        }
+    }
+
+    private static String advice(HeldKey key) {
+        String max = key.maxTtl();
+        if (max == null) {
+            return "Raise ttl: (up to role " + key.role() + "'s max TTL).";
+        }
+        if (max.equals(key.ttl())) {
+            return "The TTL is already role " + key.role() + "'s maximum (" + max
+                    + "): ask an administrator to raise it, or shorten the block.";
+        }
+        return "Raise ttl: (max " + max + " for role " + key.role() + ").";
+    }
+
+    private static boolean revoke(@CheckForNull RevocationHandle known, @NonNull String handleId,
+            @NonNull String keyId, @CheckForNull Instant expiresAt, @NonNull TaskListener listener) {
         long start = System.nanoTime();
         try {
-            Optional<RevocationHandle> handle = known != null ? Optional.of(known) : pending(handleId);
+            Optional<RevocationHandle> handle = stillPending(known, handleId);
             if (handle.isEmpty()) {
-                listener.getLogger().println("OpenAI key " + keyId + " was already revoked");
+                OrphanedKeys.revoked(handleId);
+                if (expiresAt != null && !Instant.now().isBefore(expiresAt)) {
+                    listener.getLogger().println("OpenAI key " + keyId + " was already revoked: its TTL ended at "
+                            + formatTime(expiresAt));
+                } else {
+                    listener.getLogger().println("OpenAI key " + keyId + " was already revoked");
+                }
                 return true;
             }
             broker().revoke(handle.get());
+            OrphanedKeys.revoked(handleId);
             listener.getLogger().println("Revoked " + keyId + " in " + millisSince(start) + " ms");
             return true;
         } catch (EphemeralKeyException e) {
+            OrphanedKeys.failed(handleId);
             listener.getLogger().println("Could not revoke OpenAI key " + keyId + " (" + e.getMessage()
                     + "); the controller will retry until it is gone.");
             return false;
         } catch (RuntimeException e) {
+            OrphanedKeys.failed(handleId);
             LOGGER.log(Level.WARNING, "Unexpected error revoking OpenAI key " + keyId, e);
             listener.getLogger().println("Could not revoke OpenAI key " + keyId + " (" + e.getClass().getSimpleName()
                     + "); the controller will retry until it is gone.");
             return false;
         }
+    }
+
+    /**
+     * The handle to revoke if the key is still live: the ledger's entry (with {@code known}, the
+     * in-memory one, preferred). Not in the ledger means revoked already (by the TTL timer, the
+     * periodic task, or the run listener). If the ledger cannot be read, {@code known} is trusted.
+     */
+    private static Optional<RevocationHandle> stillPending(@CheckForNull RevocationHandle known,
+            @NonNull String handleId) {
+        Optional<RevocationHandle> stored;
+        try {
+            stored = pending(handleId);
+        } catch (EphemeralKeyException e) {
+            if (known == null) {
+                throw e;
+            }
+            return Optional.of(known);
+        }
+        return stored.isPresent() && known != null ? Optional.of(known) : stored;
     }
 
     /** The handle with id {@code handleId} if the durable ledger still holds it. */
@@ -125,6 +243,11 @@ final class KeyService {
 
     static @NonNull String formatExpiry(@CheckForNull Instant expiresAt) {
         return expiresAt == null ? "with its role's TTL" : EXPIRY.format(expiresAt);
+    }
+
+    /** A moment to the second, e.g. {@code 12:34:56 UTC}: when a TTL ended. */
+    static @NonNull String formatTime(@CheckForNull Instant instant) {
+        return instant == null ? "an unknown time" : TIME.format(instant);
     }
 
     private static long millisSince(long startNanos) {

@@ -25,16 +25,18 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jenkins.tasks.SimpleBuildWrapper;
-import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.credentialsbinding.masking.SecretPatterns;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.Stapler;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * Freestyle (and other {@link AbstractBuild}) builds: "Mint an OpenAI API key" for the whole build,
@@ -43,6 +45,19 @@ import org.kohsuke.stapler.QueryParameter;
  * <p>Why it refuses to run inside Pipeline ({@code wrap(...)}): Pipeline's generic wrapper step
  * keeps a wrapper's environment in program.dat in plain text, which would put the key on disk.
  * Pipeline users get the same with {@code withOpenAIKey}, which stores it encrypted.
+ *
+ * <p>Why it has no {@code @Symbol}: a symbol on a {@link SimpleBuildWrapper} makes it a "step" of
+ * Pipeline's {@code wrap}: the Snippet Generator would list {@code mintOpenAIKey} among the steps
+ * and {@code mintOpenAIKey(…)} would be accepted in a Pipeline script, only to fail. Without one,
+ * Pipeline offers it nowhere but the generic {@code wrap} step's list, where its form says to use
+ * {@code withOpenAIKey} ({@link DescriptorImpl#isPipeline()}), and {@code wrap([$class: …])} fails
+ * with that one sentence. Freestyle job XML names the class, not a symbol; Job DSL's dynamic DSL
+ * names it {@code openAIKeyBuildWrapper}. It stays a {@link SimpleBuildWrapper} (rather than a
+ * plain {@code BuildWrapper}) so that {@code wrap([$class: 'OpenAIKeyBuildWrapper'])} reaches
+ * {@link #setUp} and its sentence instead of a type error with a stack trace.
+ *
+ * <p>TTL: while the build runs, a timer ({@link KeyExpiry}) revokes the key when its TTL ends and
+ * says so in the build log.
  */
 public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
 
@@ -85,8 +100,7 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
     public void setUp(Context context, Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener,
             EnvVars initialEnvironment) throws IOException, InterruptedException {
         if (!(build instanceof AbstractBuild)) {
-            throw new AbortException("In Pipeline use withOpenAIKey(role: '" + role
-                    + "') { … } instead of wrap(...): wrap would store the key unencrypted in the build directory.");
+            throw new AbortException(pipelineSentence(role));
         }
         if (role == null) {
             throw new AbortException("Choose a role for \"Mint an OpenAI API key\" in the job configuration.");
@@ -97,9 +111,12 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
         }
         Duration requested = KeyService.parseTtl(ttl);
         KeyService.authorize(role, build);
+        Instant mintedAt = Instant.now();
         MintedKey key = KeyService.mint(role, requested, build, listener);
         RevocationHandle handle = key.handle();
+        HeldKey held = null;
         try {
+            held = HeldKey.of(key, role, requested, mintedAt);
             String plain = key.value().reveal();
             build.addAction(new MaskAction(SecretMask.of(List.of(plain))));
             context.env(var, plain);
@@ -107,12 +124,25 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
                     key.serviceAccountId()).entrySet()) {
                 context.env(e.getKey(), e.getValue());
             }
-            context.setDisposer(new RevokeDisposer(handle, handle.id(), key.keyId()));
-        } catch (RuntimeException e) {
+            context.setDisposer(new RevokeDisposer(handle, handle.id(), key.keyId(), held));
+            // A freestyle build does not survive a restart, so the timer is armed once; its line goes
+            // to this build's log while the build runs.
+            KeyExpiry.get().arm(held, handle, () -> listener, "build");
+        } catch (Exception | Error e) {
             // No environment is returned when setUp throws, so no disposer would run: revoke now.
-            KeyService.revoke(handle, handle.id(), key.keyId(), listener);
+            if (held != null) {
+                KeyExpiry.get().disarm(held.handleId());
+            }
+            KeyService.revokeAfterFailure(key, listener, e);
             throw e;
         }
+    }
+
+    /** The one sentence for anyone who runs this wrapper in Pipeline. */
+    static String pipelineSentence(@CheckForNull String role) {
+        String shown = role == null ? "…" : "'" + role + "'";
+        return "In Pipeline use withOpenAIKey(role: " + shown + ") { … } instead of wrap(...):"
+                + " wrap would store the key unencrypted in the build directory.";
     }
 
     @Override
@@ -174,27 +204,48 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
         private transient RevocationHandle handle;
         private final String handleId;
         private final String keyId;
+        private final HeldKey held;
 
-        RevokeDisposer(RevocationHandle handle, String handleId, String keyId) {
+        RevokeDisposer(RevocationHandle handle, String handleId, String keyId, HeldKey held) {
             this.handle = handle;
             this.handleId = handleId;
             this.keyId = keyId;
+            this.held = held;
         }
 
         @Override
         public void tearDown(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener) {
-            KeyService.revoke(handle, handleId, keyId, listener);
+            if (held != null) {
+                KeyService.revokeAtEnd(handle, held, listener);
+            } else {
+                KeyService.revoke(handle, handleId, keyId, listener);
+            }
             handle = null;
         }
     }
 
     @Extension
-    @Symbol("mintOpenAIKey")
     public static final class DescriptorImpl extends BuildWrapperDescriptor {
 
         @Override
         public boolean isApplicable(AbstractProject<?, ?> item) {
             return true;
+        }
+
+        /**
+         * Whether the form is being shown outside a freestyle (or other {@link AbstractProject})
+         * job, i.e. in the Snippet Generator's list of the generic {@code wrap} step, which lists every
+         * {@link SimpleBuildWrapper} without asking it. The form then shows the Pipeline sentence
+         * instead of its fields.
+         */
+        public boolean isPipeline() {
+            StaplerRequest2 request = Stapler.getCurrentRequest2();
+            return request == null || request.findAncestorObject(AbstractProject.class) == null;
+        }
+
+        /** What {@link #isPipeline()} forms show. */
+        public String getPipelineSentence() {
+            return pipelineSentence(null);
         }
 
         @NonNull

@@ -76,7 +76,11 @@ final class OrphanSweeps {
         return reports;
     }
 
-    /** The OpenAI projects the roles of {@code organization} mint in. */
+    /**
+     * The OpenAI projects of {@code organization} to sweep: those its roles mint in now, and those
+     * this controller has minted in before ({@link MintedProjects}), so that removing or changing a
+     * role does not leave that project's orphans behind.
+     */
     private Set<String> projectsOf(String organization) {
         Set<String> projects = new LinkedHashSet<>();
         for (RoleConfig role : config.getRoles()) {
@@ -84,6 +88,7 @@ final class OrphanSweeps {
                 projects.add(role.getProjectId());
             }
         }
+        projects.addAll(MintedProjects.get().projectsOf(organization));
         return projects;
     }
 

@@ -4,15 +4,15 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.listeners.RunListener;
 import java.time.Instant;
-import jenkins.util.Timer;
 
 /**
  * When a build is finalized, revokes any key it still holds in the ledger.
  *
  * <p>Normally the step or wrapper has revoked already and this finds nothing. It matters when
  * the inline revoke failed, when a Pipeline could not resume after a restart, or when the block
- * was cut short before its callback could run. The work goes to {@link Timer} because it does
- * network I/O and listeners run on threads that should not wait for Vault or OpenAI.
+ * was cut short before its callback could run. The work goes to the plugin's own threads
+ * ({@link KeyTasks}) because it does network I/O with retries: listeners run on threads that
+ * should not wait for Vault or OpenAI, and Jenkins' shared {@code Timer} must not either.
  */
 @Extension
 public final class OrphanedKeyRevoker extends RunListener<Run<?, ?>> {
@@ -21,8 +21,7 @@ public final class OrphanedKeyRevoker extends RunListener<Run<?, ?>> {
     public void onFinalized(Run<?, ?> run) {
         String job = run.getParent().getFullName();
         String id = run.getId();
-        Timer.get().submit(() -> {
-            OrphanedKeys.revoke(OrphanedKeys.ofBuild(job, id), Instant.now());
-        });
+        KeyTasks.get().submitQuietly("revoking the keys of " + job + " #" + id,
+                () -> OrphanedKeys.revoke(OrphanedKeys.ofBuild(job, id), Instant.now()));
     }
 }

@@ -8,7 +8,11 @@ import hudson.security.ACLContext;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,13 +24,38 @@ import jenkins.model.Jenkins;
  * <p>Why a Jenkins-side rule: the ledger also holds the handles of keys that running builds are
  * using right now (they are recorded at mint), and only Jenkins knows which builds still run. A
  * handle is an orphan when its build is gone or finished (freestyle builds lost in a restart,
- * Pipelines that could not resume, inline revocations that failed) or its expiry passed.
+ * Pipelines that could not resume, inline revocations that failed), or when its expiry passed
+ * more than {@link #EXPIRY_GRACE} ago.
+ *
+ * <p>Why the grace: a key that expires while its build runs is revoked by its holder's TTL timer
+ * ({@link KeyExpiry}), which also tells the build log why calls now fail. The periodic task must
+ * not beat it to it silently; it steps in only when the holder did not (e.g. a Pipeline that has
+ * not resumed yet after a restart).
  */
 final class OrphanedKeys {
 
     private static final Logger LOGGER = Logger.getLogger(OrphanedKeys.class.getName());
 
+    /** How long after its expiry a running build's key is left to its holder's TTL timer. */
+    static final Duration EXPIRY_GRACE = Duration.ofMinutes(5);
+
+    /**
+     * Handles whose revocation by a holder (block end, TTL timer) failed: retried by the periodic
+     * task even while their build still runs. In memory, as the broker's own record of failures.
+     */
+    private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
+
     private OrphanedKeys() {}
+
+    /** A holder's revocation of that handle failed; the periodic task retries it. */
+    static void failed(@NonNull String handleId) {
+        FAILED.add(handleId);
+    }
+
+    /** That handle is gone (revoked, or found revoked). */
+    static void revoked(@NonNull String handleId) {
+        FAILED.remove(handleId);
+    }
 
     /**
      * Revokes every orphaned handle that {@code scope} selects, through the broker's single-flight
@@ -39,22 +68,31 @@ final class OrphanedKeys {
     }
 
     /**
-     * The periodic pass: the broker's own due handles (earlier failures, expired keys), then
-     * handles whose build is gone or finished (e.g. lost in a restart, when the broker's memory of
-     * failures is gone too).
+     * The periodic pass: handles whose revocation by their holder failed, handles whose build is
+     * gone or finished (e.g. lost in a restart), and handles expired for longer than the grace.
+     *
+     * <p>Not {@code KeyBroker#retryPending()}: it revokes every expired handle at once, racing the
+     * TTL timer of a build that is still running (which then could not say why its key died).
      */
     static int retryAll(@NonNull Instant now) {
         KeyBroker broker = brokerIfConfigured();
         if (broker == null) {
             return 0;
         }
-        return broker.retryPending() + broker.revokeMatching(h -> isOrphan(h, now));
+        Set<String> pending = new HashSet<>();
+        int revoked = broker.revokeMatching(h -> {
+            pending.add(h.id());
+            return FAILED.contains(h.id()) || isOrphan(h, now);
+        });
+        FAILED.retainAll(pending); // forget failures of handles revoked meanwhile by anyone
+        return revoked;
     }
 
     private static KeyBroker brokerIfConfigured() {
         try {
             OpenAIKeysConfiguration config = OpenAIKeysConfiguration.get();
             if (config.getLedger().pending().isEmpty()) {
+                FAILED.clear();
                 return null;
             }
             return config.getBroker();
@@ -71,7 +109,7 @@ final class OrphanedKeys {
 
     static boolean isOrphan(@NonNull RevocationHandle handle, @NonNull Instant now) {
         Instant expiresAt = handle.expiresAt();
-        if (expiresAt != null && now.isAfter(expiresAt)) {
+        if (expiresAt != null && !now.isBefore(expiresAt.plus(EXPIRY_GRACE))) {
             return true;
         }
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {

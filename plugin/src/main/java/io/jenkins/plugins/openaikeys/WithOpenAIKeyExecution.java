@@ -11,13 +11,14 @@ import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.FailureHandler;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -35,9 +36,17 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * before it gives up ({@link #enterBody()} decides atomically, without holding a lock across calls
  * into Pipeline). Abort while the body runs: Pipeline stops only the innermost
  * steps, so the body fails and {@link Callback} revokes. If {@link #stop} did reach this execution
- * during the body, {@code run} would refuse new work, so the callback revokes on {@link Timer}
- * instead. Anything missed is still in the ledger and is revoked when the build finishes
- * ({@link OrphanedKeyRevoker}) or by {@link PendingRevocationsWork}.
+ * during the body, {@code run} would refuse new work, so the callback revokes on the plugin's own
+ * threads ({@link KeyTasks}) instead. Anything missed is still in the ledger and is revoked when
+ * the build finishes ({@link OrphanedKeyRevoker}) or by {@link PendingRevocationsWork}.
+ *
+ * <p>TTL: while the body runs, a timer ({@link KeyExpiry}) revokes the key when its TTL ends and
+ * says so in the build log; the block end then says the key was already revoked. The timer lives in
+ * memory, so {@link #onResume} arms it again after a restart.
+ *
+ * <p>Failures inside the body: a {@link FailureHandler} in the body's context masks the key out of
+ * every failing step's exception before Pipeline records it in that step's flow node, as
+ * credentials-binding does for {@code withCredentials}.
  */
 final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
 
@@ -52,6 +61,8 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
     /** Set once minted: ids only. */
     private String handleId;
     private String keyId;
+    /** Set once minted: ids, expiry and TTL texts, for the TTL timer (re-armed on resume) and its lines. */
+    private HeldKey held;
 
     private transient boolean stopRequested;
     /** Serialized, so that a stop after a restart still knows the body (not a mint) is running. */
@@ -94,10 +105,17 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
         Duration requested = KeyService.parseTtl(ttl);
         KeyService.authorize(role, run);
 
+        Instant mintedAt = Instant.now();
         MintedKey key = KeyService.mint(role, requested, run, listener);
         RevocationHandle handle = key.handle();
-        handleId = handle.id();
-        keyId = key.keyId();
+        try {
+            handleId = handle.id();
+            keyId = key.keyId();
+            held = HeldKey.of(key, role, requested, mintedAt);
+        } catch (RuntimeException | Error e) {
+            KeyService.revokeAfterFailure(key, listener, e);
+            throw e;
+        }
 
         if (!enterBody()) {
             // Aborted while minting: the key must not outlive this thread.
@@ -112,23 +130,77 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
             return;
         }
 
+        // Armed before the body starts, so that the callback's disarm always finds it (a quick body
+        // could otherwise end first and leave a timer that later blames a block long finished).
+        armTtl(handle);
         try {
             String plain = key.value().reveal();
             SecretMask mask = SecretMask.of(List.of(plain));
             KeyEnvironment environment = new KeyEnvironment(var, Secret.fromString(plain),
                     KeyVariables.publicValues(var, key.keyId(), key.projectId(), key.serviceAccountId()));
             MaskingLogFilter filter = new MaskingLogFilter(mask, run.getCharset());
+            FailureHandler masking = FailureHandler.merge(context.get(FailureHandler.class),
+                    new MaskingFailureHandler(mask));
             context.newBodyInvoker()
                     .withContexts(
                             EnvironmentExpander.merge(context.get(EnvironmentExpander.class), environment),
-                            BodyInvoker.mergeConsoleLogFilters(context.get(ConsoleLogFilter.class), filter))
-                    .withCallback(new Callback(handle, handleId, keyId, mask))
+                            BodyInvoker.mergeConsoleLogFilters(context.get(ConsoleLogFilter.class), filter),
+                            masking)
+                    .withCallback(new Callback(handle, handleId, keyId, mask, held))
                     .start();
-        } catch (RuntimeException e) {
+        } catch (Exception | Error e) {
             // The body never started, so no callback will revoke: do it before reporting the error.
-            KeyService.revoke(handle, handleId, keyId, listener);
+            KeyExpiry.get().disarm(handleId);
+            KeyService.revokeAfterFailure(key, listener, e);
             throw e;
         }
+    }
+
+    /**
+     * Arms the key's TTL timer; its line goes to this step's build log. Never throws: the body is
+     * running, and without a timer the periodic task still revokes the key after its expiry.
+     */
+    private void armTtl(@CheckForNull RevocationHandle handle) {
+        if (held == null) {
+            return;
+        }
+        StepContext context = getContext();
+        try {
+            KeyExpiry.get().arm(held, handle, () -> listenerOf(context), "block");
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "Could not arm the TTL timer of OpenAI key " + keyId
+                    + "; the periodic task revokes it after its expiry", e);
+        }
+    }
+
+    /**
+     * After a restart while the body runs: the TTL timer was lost with the old JVM, arm it again
+     * (at once if the TTL ended meanwhile: the key is revoked and the log says so).
+     */
+    @Override
+    public void onResume() {
+        super.onResume();
+        boolean inBody;
+        synchronized (this) {
+            inBody = bodyEntered && !stopRequested;
+        }
+        if (inBody && held != null && handleId != null) {
+            armTtl(null);
+        }
+    }
+
+    static TaskListener listenerOf(StepContext context) {
+        try {
+            TaskListener listener = context.get(TaskListener.class);
+            if (listener != null) {
+                return listener;
+            }
+        } catch (IOException e) {
+            LOGGER.log(Level.FINE, "No build log for an OpenAI key line", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return TaskListener.NULL;
     }
 
     /** True if the body may start; false if a stop arrived first (then it never will). */
@@ -189,12 +261,15 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
         private final String handleId;
         private final String keyId;
         private final SecretMask mask;
+        /** Null in a program.dat written before the TTL timer existed. */
+        private final HeldKey held;
 
-        Callback(RevocationHandle handle, String handleId, String keyId, SecretMask mask) {
+        Callback(RevocationHandle handle, String handleId, String keyId, SecretMask mask, HeldKey held) {
             this.handle = handle;
             this.handleId = handleId;
             this.keyId = keyId;
             this.mask = mask;
+            this.held = held;
         }
 
         @Override
@@ -211,7 +286,7 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
         private void finish(StepContext context, Runnable complete) {
             if (stopRequested()) {
                 // run() does nothing once stop() was called; the step's outcome is already decided.
-                Timer.get().submit(() -> revoke(context));
+                KeyTasks.get().submitQuietly("revoking OpenAI key " + keyId, () -> revoke(context));
                 return;
             }
             run(() -> {
@@ -221,23 +296,13 @@ final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecution {
         }
 
         private void revoke(StepContext context) {
-            TaskListener listener = listener(context);
-            KeyService.revoke(handle, handleId, keyId, listener);
-            handle = null;
-        }
-
-        private TaskListener listener(StepContext context) {
-            try {
-                TaskListener listener = context.get(TaskListener.class);
-                if (listener != null) {
-                    return listener;
-                }
-            } catch (IOException e) {
-                LOGGER.log(Level.FINE, "No build log to report the revocation of " + keyId, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            TaskListener listener = listenerOf(context);
+            if (held != null) {
+                KeyService.revokeAtEnd(handle, held, listener);
+            } else {
+                KeyService.revoke(handle, handleId, keyId, listener);
             }
-            return TaskListener.NULL;
+            handle = null;
         }
     }
 

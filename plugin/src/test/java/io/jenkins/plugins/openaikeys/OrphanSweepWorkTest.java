@@ -8,7 +8,13 @@ import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeServiceAccount;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepReport;
+import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +96,28 @@ class OrphanSweepWorkTest {
         assertThat(backends.openai.liveServiceAccounts(backends.projectId())).hasSize(4);
         assertThat(backends.openai.calls(Endpoint.DELETE_SERVICE_ACCOUNT)).isZero();
         assertThat(log()).contains("Would delete service account " + expiredOurs.id());
+    }
+
+    @Test
+    void aProjectMintedInIsSweptAfterItsRoleIsGone(JenkinsRule j) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "mints");
+        p.setDefinition(new CpsFlowDefinition("withOpenAIKey('evals') { echo 'minted' }", true));
+        j.buildAndAssertSuccess(p);
+        Path remembered = j.jenkins.getRootDir().toPath().resolve(OpenAIKeysConfiguration.LEDGER_DIR)
+                .resolve(MintedProjects.FILE);
+        assertThat(Files.readString(remembered, StandardCharsets.UTF_8))
+                .isEqualTo(FakeBackends.ORG + "\t" + backends.projectId() + "\n");
+
+        // The roles now mint elsewhere: no role names the first project any more.
+        FakeProject other = backends.organization.createProject("other");
+        RoleConfig moved = new RoleConfig("evals", FakeBackends.ORG);
+        moved.setProjectId(other.id());
+        OpenAIKeysConfiguration.get().setRoles(List.of(moved));
+
+        SweepReport report = sweepOnce();
+        assertThat(report.swept()).extracting(SweepReport.SweptAccount::serviceAccountId)
+                .containsExactly(expiredOurs.id());
+        assertThat(log()).contains("Deleted service account " + expiredOurs.id());
     }
 
     @Test

@@ -7,7 +7,13 @@ import hudson.Functions;
 import hudson.model.Result;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.actions.ErrorAction;
+import org.jenkinsci.plugins.workflow.cps.Snippetizer;
+import org.jenkinsci.plugins.workflow.graph.FlowGraphWalker;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -161,11 +167,68 @@ class WithOpenAIKeyStepTest {
     }
 
     @Test
-    void wrapInPipelineIsRefused() throws Exception {
-        WorkflowJob p = job("wrap", "node { wrap(mintOpenAIKey(role: 'evals')) { echo 'body ran' } }");
+    void wrapInPipelineIsRefusedWithOneSentence() throws Exception {
+        WorkflowJob p = job("wrap",
+                "node { wrap([$class: 'OpenAIKeyBuildWrapper', role: 'evals']) { echo 'body ran' } }");
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
-        j.assertLogContains("withOpenAIKey", b);
+        j.assertLogContains("In Pipeline use withOpenAIKey(role: 'evals') { … } instead of wrap(...)", b);
         j.assertLogNotContains("body ran", b);
+        j.assertLogNotContains("\tat ", b); // no stack trace
+        j.assertLogNotContains("Exception", b);
         assertThat(backends.mints()).isZero();
+    }
+
+    @Test
+    void theWrapperIsNoPipelineStep() throws Exception {
+        WorkflowJob p = job("symbol", "node { wrap(mintOpenAIKey(role: 'evals')) { echo 'body ran' } }");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("No such DSL method 'mintOpenAIKey'", b);
+        j.assertLogNotContains("body ran", b);
+        j.assertLogNotContains("must be called with a body", b);
+        assertThat(backends.mints()).isZero();
+
+        WorkflowJob alone = job("symbol-alone", "mintOpenAIKey(role: 'evals'); echo 'went on'");
+        WorkflowRun c = j.buildAndAssertStatus(Result.FAILURE, alone);
+        j.assertLogNotContains("went on", c); // not silently accepted as a value
+        assertThat(backends.mints()).isZero();
+    }
+
+    @Test
+    void snippetGeneratorListsOnlyTheStep() {
+        Snippetizer snippetizer = new Snippetizer();
+        List<Snippetizer.QuasiDescriptor> offered = new ArrayList<>(snippetizer.getQuasiDescriptors(false));
+        offered.addAll(snippetizer.getQuasiDescriptors(true));
+        assertThat(offered).extracting(Snippetizer.QuasiDescriptor::getSymbol)
+                .contains("withOpenAIKey")
+                .doesNotContain("mintOpenAIKey");
+        assertThat(offered).noneMatch(d -> d.real.clazz == OpenAIKeyBuildWrapper.class);
+        // The generic wrap step still lists every SimpleBuildWrapper; outside a freestyle job the
+        // wrapper's form shows the Pipeline sentence instead of its fields.
+        OpenAIKeyBuildWrapper.DescriptorImpl d = j.jenkins.getDescriptorByType(OpenAIKeyBuildWrapper.DescriptorImpl.class);
+        assertThat(d.isPipeline()).isTrue();
+        assertThat(d.getPipelineSentence()).contains("In Pipeline use withOpenAIKey(role: …) { … } instead of wrap(...)");
+    }
+
+    @Test
+    void failingStepInsideTheBlockKeepsNoKeyInItsFlowNode() throws Exception {
+        WorkflowJob p = job("flow-node", "withOpenAIKey('evals') {\n"
+                + "  timeout(time: 5, unit: 'MINUTES') { error \"leaked ${env.OPENAI_API_KEY} here\" }\n"
+                + "}");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("leaked **** here", b);
+        String key = backends.mintedKeyValues().get(0);
+        int errorNodes = 0;
+        for (FlowNode node : new FlowGraphWalker(b.getExecution())) {
+            ErrorAction error = node.getError();
+            if (error != null) {
+                errorNodes++;
+                assertThat(Functions.printThrowable(error.getError())).as("error of node %s", node.getId())
+                        .doesNotContain(key)
+                        .contains("leaked **** here");
+            }
+        }
+        assertThat(errorNodes).as("the error step, timeout, the block and the end").isGreaterThanOrEqualTo(3);
+        assertThat(BuildDirectory.filesLeaking(b, backends.mintedKeyValues())).isEmpty();
+        assertThat(backends.liveKeys()).isZero();
     }
 }
