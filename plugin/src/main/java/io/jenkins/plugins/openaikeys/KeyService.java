@@ -148,17 +148,14 @@ final class KeyService {
             if (handle.isPresent()) {
                 broker().revoke(handle.get());
             }
-            OrphanedKeys.revoked(key.handleId());
             listener.getLogger().println(reached + " and was revoked while the " + holder + " still ran;"
                     + " calls with it fail from now on. " + advice(key));
             return true;
         } catch (EphemeralKeyException e) {
-            OrphanedKeys.failed(key.handleId());
             listener.getLogger().println(reached + "; revoking it failed (" + e.getMessage()
                     + "); the controller will retry until it is gone. " + advice(key));
             return false;
         } catch (RuntimeException e) {
-            OrphanedKeys.failed(key.handleId());
             LOGGER.log(Level.WARNING, "Unexpected error revoking OpenAI key " + key.keyId() + " at its TTL", e);
             listener.getLogger().println(reached + "; revoking it failed (" + e.getClass().getSimpleName()
                     + "); the controller will retry until it is gone. " + advice(key));
@@ -184,7 +181,6 @@ final class KeyService {
         try {
             Optional<RevocationHandle> handle = stillPending(known, handleId);
             if (handle.isEmpty()) {
-                OrphanedKeys.revoked(handleId);
                 if (expiresAt != null && !Instant.now().isBefore(expiresAt)) {
                     listener.getLogger().println("OpenAI key " + keyId + " was already revoked: its TTL ended at "
                             + formatTime(expiresAt));
@@ -194,16 +190,13 @@ final class KeyService {
                 return true;
             }
             broker().revoke(handle.get());
-            OrphanedKeys.revoked(handleId);
             listener.getLogger().println("Revoked " + keyId + " in " + millisSince(start) + " ms");
             return true;
         } catch (EphemeralKeyException e) {
-            OrphanedKeys.failed(handleId);
             listener.getLogger().println("Could not revoke OpenAI key " + keyId + " (" + e.getMessage()
                     + "); the controller will retry until it is gone.");
             return false;
         } catch (RuntimeException e) {
-            OrphanedKeys.failed(handleId);
             LOGGER.log(Level.WARNING, "Unexpected error revoking OpenAI key " + keyId, e);
             listener.getLogger().println("Could not revoke OpenAI key " + keyId + " (" + e.getClass().getSimpleName()
                     + "); the controller will retry until it is gone.");

@@ -8,12 +8,12 @@ import hudson.security.ACLContext;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
+import io.jenkins.plugins.openaikeys.core.broker.RevokeFailure;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -39,23 +39,7 @@ final class OrphanedKeys {
     /** How long after its expiry a running build's key is left to its holder's TTL timer. */
     static final Duration EXPIRY_GRACE = Duration.ofMinutes(5);
 
-    /**
-     * Handles whose revocation by a holder (block end, TTL timer) failed: retried by the periodic
-     * task even while their build still runs. In memory, as the broker's own record of failures.
-     */
-    private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
-
     private OrphanedKeys() {}
-
-    /** A holder's revocation of that handle failed; the periodic task retries it. */
-    static void failed(@NonNull String handleId) {
-        FAILED.add(handleId);
-    }
-
-    /** That handle is gone (revoked, or found revoked). */
-    static void revoked(@NonNull String handleId) {
-        FAILED.remove(handleId);
-    }
 
     /**
      * Revokes every orphaned handle that {@code scope} selects, through the broker's single-flight
@@ -79,20 +63,15 @@ final class OrphanedKeys {
         if (broker == null) {
             return 0;
         }
-        Set<String> pending = new HashSet<>();
-        int revoked = broker.revokeMatching(h -> {
-            pending.add(h.id());
-            return FAILED.contains(h.id()) || isOrphan(h, now);
-        });
-        FAILED.retainAll(pending); // forget failures of handles revoked meanwhile by anyone
-        return revoked;
+        // the broker remembers which revokes failed (a holder's included) and when each may be retried
+        Set<String> failed = broker.failingRevokes().stream().map(RevokeFailure::handleId).collect(Collectors.toSet());
+        return broker.revokeMatching(h -> failed.contains(h.id()) || isOrphan(h, now));
     }
 
     private static KeyBroker brokerIfConfigured() {
         try {
             OpenAIKeysConfiguration config = OpenAIKeysConfiguration.get();
             if (config.getLedger().pending().isEmpty()) {
-                FAILED.clear();
                 return null;
             }
             return config.getBroker();
