@@ -118,9 +118,9 @@ final class BrokerFactory {
 
     private Rotator rotator(VaultClient vault, OrganizationConfig org, KeySource source) {
         if (org instanceof AdminApiOrganization a && source instanceof AdminApiKeySource s) {
-            return CoreWiring.adminKeyRotator(vault, a, s, http);
+            return CoreWiring.adminKeyRotator(vault, a, s, http, config.adminKeyLifetime());
         }
-        return CoreWiring.engineKeyRotator(vault, (VaultEngineOrganization) org);
+        return CoreWiring.engineKeyRotator(vault, (VaultEngineOrganization) org, config.rotationRecord());
     }
 
     private KeySource source(VaultClient vault, OrganizationConfig org, ServiceAccountNames names) {

@@ -10,8 +10,11 @@ import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyLifetime;
 import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyRotator;
 import io.jenkins.plugins.openaikeys.core.rotation.EngineKeyRotator;
+import io.jenkins.plugins.openaikeys.core.rotation.FileRotationRecord;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationRecord;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
@@ -62,9 +65,10 @@ final class CoreWiring {
      * pool, and drops the source's cached admin config whenever Vault holds a different key.
      */
     static Rotator adminKeyRotator(VaultClient vault, AdminApiOrganization org, AdminApiKeySource source,
-                                   OkHttpClient http) {
+                                   OkHttpClient http, AdminKeyLifetime lifetime) {
         return AdminKeyRotator.builder(org.getName(), vault, org.getKvMount(), org.getKvPath())
                 .afterKeyChange(source.adminConfig()::invalidate)
+                .keyLifetime(lifetime)
                 .httpClient(http)
                 .retryPolicy(RetryPolicy.DEFAULT)
                 .clock(Clock.systemUTC())
@@ -72,8 +76,12 @@ final class CoreWiring {
                 .build();
     }
 
-    static Rotator engineKeyRotator(VaultClient vault, VaultEngineOrganization org) {
-        return new EngineKeyRotator(org.getName(), vault, org.getEngineMount(), Clock.systemUTC());
+    static Rotator engineKeyRotator(VaultClient vault, VaultEngineOrganization org, RotationRecord record) {
+        return new EngineKeyRotator(org.getName(), vault, org.getEngineMount(), Clock.systemUTC(), record);
+    }
+
+    static RotationRecord rotationRecord(Path file) {
+        return new FileRotationRecord(file);
     }
 
     static RotationService rotationService(RotationSchedule schedule) {

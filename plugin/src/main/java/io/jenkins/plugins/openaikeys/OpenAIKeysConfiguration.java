@@ -12,6 +12,8 @@ import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyLifetime;
+import io.jenkins.plugins.openaikeys.core.rotation.RotationRecord;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
@@ -65,6 +68,8 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     static final String DEFAULT_SWEEPER_INTERVAL = "1h";
     static final String DEFAULT_SWEEPER_GRACE = "10m";
     static final String DEFAULT_RETRY_INTERVAL = "5m";
+    static final String DEFAULT_ADMIN_KEY_EXPIRY_MARGIN = "7d";
+    static final String ROTATION_RECORD_FILE = "rotation.properties";
 
     // --- persisted settings (config.xml: io.jenkins.plugins.openaikeys.OpenAIKeysConfiguration.xml)
     private String vaultAddress;
@@ -78,6 +83,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     private boolean rotationEnabled;
     private String rotationPeriod = DEFAULT_ROTATION_PERIOD;
     private String rotationWindow;
+    private String adminKeyExpiryMargin = DEFAULT_ADMIN_KEY_EXPIRY_MARGIN;
     private boolean sweeperEnabled = true;
     private String sweeperInterval = DEFAULT_SWEEPER_INTERVAL;
     private String sweeperGrace = DEFAULT_SWEEPER_GRACE;
@@ -91,6 +97,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     private transient BrokerFactory.Built built;
     private transient VaultTokenCache tokenCache;
     private transient RevocationLedger ledger;
+    private transient RotationRecord rotationRecord;
     private transient OkHttpClient httpClient;
     /** The rotation service and its last results; outlives broker rebuilds. */
     private final transient AdminKeyRotations rotations = new AdminKeyRotations();
@@ -161,6 +168,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         rotationEnabled = false;
         rotationPeriod = DEFAULT_ROTATION_PERIOD;
         rotationWindow = null;
+        adminKeyExpiryMargin = DEFAULT_ADMIN_KEY_EXPIRY_MARGIN;
         sweeperEnabled = true;
         sweeperInterval = DEFAULT_SWEEPER_INTERVAL;
         sweeperGrace = DEFAULT_SWEEPER_GRACE;
@@ -333,6 +341,22 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /**
+     * How much longer than the next rotation an admin key created by rotation lives at OpenAI
+     * (default {@value #DEFAULT_ADMIN_KEY_EXPIRY_MARGIN}): the time a failing rotation has to be
+     * fixed before the key in use expires.
+     */
+    public String getAdminKeyExpiryMargin() {
+        return adminKeyExpiryMargin;
+    }
+
+    @DataBoundSetter
+    public void setAdminKeyExpiryMargin(String adminKeyExpiryMargin) {
+        String v = FormChecks.blankToNull(adminKeyExpiryMargin);
+        this.adminKeyExpiryMargin = v == null ? DEFAULT_ADMIN_KEY_EXPIRY_MARGIN : v;
+        save();
+    }
+
     // ------------------------------------------------------------------ orphan sweeper
 
     public boolean isSweeperEnabled() {
@@ -404,6 +428,32 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         return durationOr(sweeperGrace, "Sweeper grace", DEFAULT_SWEEPER_GRACE);
     }
 
+    /**
+     * The lifetime of admin keys created by rotation: the next rotation plus the margin. With a
+     * broken period or margin (the form said so), the default schedule and margin; never "no expiry".
+     */
+    AdminKeyLifetime adminKeyLifetime() {
+        Duration margin = durationOr(adminKeyExpiryMargin, "Admin key expiry margin", DEFAULT_ADMIN_KEY_EXPIRY_MARGIN);
+        RotationSchedule schedule;
+        try {
+            schedule = rotationSchedule();
+        } catch (EphemeralKeyException e) {
+            schedule = ConfigDurations.schedule(null, null);
+        }
+        return AdminKeyLifetime.forSchedule(schedule, margin);
+    }
+
+    /** Where engine organizations' last rotations are remembered across restarts; one per controller. */
+    RotationRecord rotationRecord() {
+        synchronized (brokerLock) {
+            if (rotationRecord == null) {
+                rotationRecord = CoreWiring.rotationRecord(
+                        Jenkins.get().getRootDir().toPath().resolve(LEDGER_DIR).resolve(ROTATION_RECORD_FILE));
+            }
+            return rotationRecord;
+        }
+    }
+
     public Duration revocationRetryIntervalDuration() {
         return durationOr(revocationRetryInterval, "Retry interval", DEFAULT_RETRY_INTERVAL);
     }
@@ -441,6 +491,13 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
                 built = new BrokerFactory(this, tokenCache(), getLedger(), http()).build(gen);
             }
             return built;
+        }
+    }
+
+    /** The broker if one was built already (never builds one): for monitors, which must stay cheap. */
+    Optional<KeyBroker> builtBroker() {
+        synchronized (brokerLock) {
+            return built == null ? Optional.empty() : Optional.of(built.broker());
         }
     }
 
@@ -629,6 +686,10 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
             return FormValidation.ok();
         }
         return FormChecks.attempt(value, ConfigDurations::checkWindow);
+    }
+
+    public FormValidation doCheckAdminKeyExpiryMargin(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> ConfigDurations.parseOr(v, "Admin key expiry margin", Duration.ofDays(7)));
     }
 
     public FormValidation doCheckSweeperEnabled(@QueryParameter boolean value) {

@@ -38,6 +38,7 @@ final class RotationAnswers {
         return switch (outcome) {
             case ROTATED -> "Rotated";
             case ROTATED_WITH_WARNING -> "Rotated, needs attention";
+            case ROTATED_WITH_LEFTOVER -> "Rotated, old key still live";
             case ROTATED_ELSEWHERE -> "Rotated by another controller";
             case NOT_DUE -> "Not due";
             case CLEANED_UP -> "Old keys deleted";

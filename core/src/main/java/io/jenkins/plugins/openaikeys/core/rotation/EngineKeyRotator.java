@@ -43,17 +43,6 @@ public final class EngineKeyRotator implements Rotator {
     private final RotationRecord record;
 
     /**
-     * A rotator that forgets its rotations when the JVM ends, so every restart rotates again
-     * unless the engine has its own rotation period.
-     *
-     * @deprecated pass a {@link RotationRecord} (the plugin: a {@link FileRotationRecord} under JENKINS_HOME)
-     */
-    @Deprecated
-    public EngineKeyRotator(String organization, VaultClient vault, String mount, Clock clock) {
-        this(organization, vault, mount, clock, new InMemoryRotationRecord());
-    }
-
-    /**
      * @param organization the organization's name in the plugin configuration
      * @param mount        the engine's mount, e.g. {@code openai}
      * @param record       where the last rotation is remembered across restarts

@@ -26,7 +26,8 @@ class EngineKeyRotatorTest {
     private final FakeOpenAiEngineMount engine = f.kv().enableOpenAiEngine("openai", f.openai.baseUrl(),
             f.org.adminKey(), f.org.adminKeyId(), f.org.id());
     private final LogCapture logs = LogCapture.plugin();
-    private final EngineKeyRotator rotator = new EngineKeyRotator("vaulted", f.proxiedClient(), "openai", f.time);
+    private final EngineKeyRotator rotator = new EngineKeyRotator("vaulted", f.proxiedClient(), "openai", f.time,
+            new InMemoryRotationRecord());
 
     @AfterEach
     void close() {
