@@ -18,7 +18,7 @@ import java.util.TreeSet;
 final class LiteralTrie {
 
     /** Widest alternation tried branch by branch. */
-    private static final int FAN_OUT = 4;
+    private static final int FAN_OUT = 8;
 
     private final Node root = new Node();
 

@@ -223,7 +223,7 @@ class Base64MaskTest {
         int large = Base64Mask.regex(List.of(openAiKey(random, 189))).length(); // a 200-byte key
         System.out.printf("Base64 mask size: %d characters for a 100-byte key, %d for a 200-byte key%n", small, large);
         assertThat(large).isLessThan(2 * small + 2_000);
-        assertThat(large).isLessThan(20_000);
+        assertThat(large).isLessThan(10_000);
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.jenkins.plugins.openaikeys.core.masking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -10,8 +12,13 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Prints how fast the mask goes through a 1 MB console log, line by line as the log filter does. */
+/**
+ * Prints how fast the mask goes through a 1 MB console log, line by line as the log filter does.
+ * Measured in this thread's CPU time, so that other work on a shared build machine does not blur it.
+ */
 class Base64MaskThroughputTest {
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     @Test
     void masksAMegabyteLogLineByLine() {
@@ -47,7 +54,7 @@ class Base64MaskThroughputTest {
         for (int round = 0; round < rounds; round++) {
             masked = 0;
             innocentMasked = 0;
-            long start = System.nanoTime();
+            long start = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < log.size(); i++) {
                 String line = log.get(i);
                 if (!mask.matcher(line).replaceAll("****").equals(line)) {
@@ -55,10 +62,10 @@ class Base64MaskThroughputTest {
                     innocentMasked += innocent.get(i) ? 1 : 0;
                 }
             }
-            best = Math.min(best, System.nanoTime() - start);
+            best = Math.min(best, CPU.getCurrentThreadCpuTime() - start);
         }
         double seconds = best / 1e9;
-        System.out.printf("Base64 mask: %d lines, %.2f MB in %.0f ms (%.1f MB/s), %d lines masked, expression %d"
+        System.out.printf("Base64 mask: %d lines, %.2f MB in %.0f ms CPU (%.1f MB/s), %d lines masked, expression %d"
                 + " characters; on the same log the key and its 6 unwrapped Base64 forms as literals: %.1f MB/s%n",
                 log.size(), bytes / 1e6, seconds * 1e3, bytes / 1e6 / seconds, masked, mask.pattern().length(), baseline);
         assertThat(masked).isPositive();
@@ -80,11 +87,11 @@ class Base64MaskThroughputTest {
     private static double megabytesPerSecond(List<String> log, int bytes, Pattern p) {
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
-            long start = System.nanoTime();
+            long start = CPU.getCurrentThreadCpuTime();
             for (String line : log) {
                 p.matcher(line).replaceAll("****");
             }
-            best = Math.min(best, System.nanoTime() - start);
+            best = Math.min(best, CPU.getCurrentThreadCpuTime() - start);
         }
         return bytes / 1e6 / (best / 1e9);
     }
