@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.util.Secret;
+import io.jenkins.plugins.openaikeys.core.masking.Base64Mask;
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -16,9 +17,10 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
  * The masking pattern for one minted key, and the two places it is applied besides the console:
  * strings and exceptions.
  *
- * <p>Why a {@link Secret}: the pattern is the key (plus its shell-quoted and Base64 forms, from
- * credentials-binding's {@link SecretPatterns}), so it is as secret as the key. It is computed once on
- * the controller and kept encrypted wherever this object is serialized (program.dat, agents).
+ * <p>Why a {@link Secret}: the pattern is the key (plus its shell-quoted forms, from credentials-binding's
+ * {@link SecretPatterns}, and every Base64 fragment a wrapping or unwrapped encoder prints, from core's
+ * {@link Base64Mask}), so it is as secret as the key. It is computed once on the controller and kept
+ * encrypted wherever this object is serialized (program.dat, agents).
  */
 public final class SecretMask implements Serializable {
 
@@ -36,7 +38,10 @@ public final class SecretMask implements Serializable {
 
     /** Must run on the controller: {@link SecretPatterns} looks up extension factories. */
     public static @NonNull SecretMask of(@NonNull Collection<String> secrets) {
-        return new SecretMask(Secret.fromString(SecretPatterns.getAggregateSecretPattern(secrets).pattern()));
+        String quoted = SecretPatterns.getAggregateSecretPattern(secrets).pattern();
+        String base64 = Base64Mask.regex(secrets); // first: where both match, it reaches further
+        String pattern = base64.isEmpty() ? quoted : quoted.isEmpty() ? base64 : "(?:" + base64 + ")|" + quoted;
+        return new SecretMask(Secret.fromString(pattern));
     }
 
     /** The compiled pattern, or null when there is nothing to mask. */

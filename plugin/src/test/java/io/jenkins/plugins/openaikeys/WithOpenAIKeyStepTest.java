@@ -79,6 +79,28 @@ class WithOpenAIKeyStepTest {
     }
 
     @Test
+    void wrappedBase64OfTheKeyIsMaskedLineByLine() throws Exception {
+        assumeFalse(Functions.isWindows(), "uses sh");
+        WorkflowJob p = job("wrapped", "node { withOpenAIKey('evals') {\n"
+                + "  sh 'printf %s \"$OPENAI_API_KEY\" | base64'\n" // 76 columns
+                + "  sh 'printf x%s \"$OPENAI_API_KEY\" | base64 -w 64'\n" // 64 columns, key one byte in
+                + "  sh 'printf xy%s \"$OPENAI_API_KEY\" | base64 -w 64'\n"
+                + "} }");
+        WorkflowRun b = j.buildAndAssertSuccess(p);
+        String log = JenkinsRule.getLog(b);
+        String key = backends.mintedKeyValues().get(0);
+        for (String prefix : List.of("", "x", "xy")) {
+            String encoded = Base64.getEncoder().encodeToString((prefix + key).getBytes(StandardCharsets.UTF_8));
+            // every two consecutive groups wholly inside the key: 6 bytes of it
+            for (int at = 4; at + 12 <= encoded.length(); at += 4) {
+                assertThat(log).as("prefix '%s', group %d", prefix, at / 4).doesNotContain(encoded.substring(at, at + 8));
+            }
+        }
+        j.assertLogContains("****", b);
+        assertNoKeyAnywhere(b);
+    }
+
+    @Test
     void customVariableAndTtl() throws Exception {
         assumeFalse(Functions.isWindows(), "uses sh");
         WorkflowJob p = job("custom", "node { withOpenAIKey(role: 'evals', variable: 'MY_KEY', ttl: '20m') {\n"

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.openaikeys.bench;
 
+import io.jenkins.plugins.openaikeys.core.broker.AdminConfigCache;
+
 /**
  * Runs the four measurements in order and turns each result into report lines with their
  * targets (docs/performance.md explains each one).
@@ -36,13 +38,20 @@ final class Figures {
         SequentialRun.Result r = new SequentialRun(rig, config).run(role, firstBuild);
         report.info(source + ".cold.openaiCalls", r.cold().openai());
         report.info(source + ".cold.vaultCalls", r.cold().vault());
-        boolean clientTarget = r.steadyOpenAi() == openAiTarget && r.steadyVault() == vaultTarget;
+        // adminApi re-reads its admin config once per AdminConfigCache.DEFAULT_MAX_AGE (the kill-switch
+        // bound): a run longer than that may see one KV read per started period, never one per build.
+        long periods = source.equals("adminApi")
+                ? -Math.floorDiv(-r.steadyNanos(), AdminConfigCache.DEFAULT_MAX_AGE.toNanos()) : 0;
+        double vaultCalls = r.steadyVault() * r.steadyBuilds();
+        boolean clientTarget = r.steadyOpenAi() == openAiTarget
+                && vaultCalls >= vaultTarget * r.steadyBuilds() && vaultCalls <= vaultTarget * r.steadyBuilds() + periods;
         report.info(source + ".steady.openaiCallsPerBuild", r.steadyOpenAi());
         if (source.equals("vaultEngine")) {
             report.info(source + ".steady.openaiCallsPerBuildByVaultsEngine", r.steadyByVaultEngine());
         }
         report.target(source + ".steady.vaultCallsPerBuild", r.steadyVault(),
-                source.equals("adminApi") ? "2 OpenAI + 0 Vault" : "0 OpenAI + 2 Vault", clientTarget);
+                source.equals("adminApi") ? "2 OpenAI + 0 Vault (+1 KV read per 30 s)" : "0 OpenAI + 2 Vault",
+                clientTarget);
         report.info(source + ".median.mintPlusRevokeMs", r.medianMillis());
         report.target(source + ".overheadMs", r.overheadMillis(), "< " + BenchMain.OVERHEAD_TARGET_MS + " ms",
                 r.overheadMillis() < BenchMain.OVERHEAD_TARGET_MS && r.overheadMillis() > -1.0);

@@ -18,7 +18,7 @@ final class SequentialRun {
 
     /** What one source's sequential run measured. */
     record Result(CallCounts cold, double steadyOpenAi, double steadyVault, double steadyByVaultEngine,
-                  double medianMillis, double overheadMillis, int leftovers) {
+                  double medianMillis, double overheadMillis, int leftovers, int steadyBuilds, long steadyNanos) {
     }
 
     private final Rig rig;
@@ -43,18 +43,21 @@ final class SequentialRun {
         }
 
         long[] nanos = new long[config.builds()];
+        long started = System.nanoTime();
         before = CallCounts.of(rig);
         for (int i = 0; i < nanos.length; i++) {
             nanos[i] = Build.mintAndRevoke(broker, role, n++);
         }
         CallCounts steady = CallCounts.of(rig).minus(before);
+        long steadyNanos = System.nanoTime() - started;
 
         double openAi = (double) steady.openai() / nanos.length;
         double vault = (double) steady.vault() / nanos.length;
         double byEngine = (double) steady.byVaultEngine() / nanos.length;
         double median = median(nanos) / 1e6;
         double overhead = median - (openAi + vault) * config.latency().toNanos() / 1e6;
-        return new Result(cold, openAi, vault, byEngine, median, overhead, ledger.pending().size() + rig.liveLeftovers());
+        return new Result(cold, openAi, vault, byEngine, median, overhead, ledger.pending().size() + rig.liveLeftovers(),
+                nanos.length, steadyNanos);
     }
 
     static double median(long[] values) {

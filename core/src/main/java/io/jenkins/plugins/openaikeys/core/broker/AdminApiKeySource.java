@@ -50,7 +50,8 @@ public final class AdminApiKeySource implements KeySource {
     }
 
     /**
-     * A source with the defaults: admin config cached for 5 minutes, default retries, real sleeping.
+     * A source with the defaults: admin config trusted for {@link AdminConfigCache#DEFAULT_MAX_AGE}
+     * (30 s), default retries, real sleeping.
      *
      * @param vault   reads the admin config
      * @param kvMount KV v2 mount holding the admin config, e.g. {@code secret}
@@ -101,7 +102,7 @@ public final class AdminApiKeySource implements KeySource {
             throw new BrokerException("Role " + role.name() + " has no OpenAI project id, which organization '"
                     + role.organization() + "' (adminApi) needs: set it under " + KeyBroker.CONFIG_PAGE);
         }
-        CreatedServiceAccount created = withClient(role.organization(),
+        CreatedServiceAccount created = withClient(role.organization(), config::get,
                 client -> client.createServiceAccount(projectId, names(serviceAccountName)));
         try {
             RevocationHandle handle = RevocationHandle.builder(SourceKind.ADMIN_API, role, req)
@@ -120,7 +121,7 @@ public final class AdminApiKeySource implements KeySource {
 
     @Override
     public void revoke(RevocationHandle handle) {
-        withClient(handle.organization(), client -> {
+        withClient(handle.organization(), config::lastKnown, client -> {
             client.deleteServiceAccount(handle.projectId(), handle.serviceAccountId());
             return null;
         });
@@ -132,8 +133,12 @@ public final class AdminApiKeySource implements KeySource {
         return () -> used.getAndSet(true) ? renamer.withFreshRandom(first) : first;
     }
 
-    private <T> T withClient(String organization, Function<OpenAiAdminClient, T> call) {
-        AdminConfig current = config.get();
+    /**
+     * @param read {@link AdminConfigCache#get} to create (bounded by the cache's age, so a sealed
+     *             Vault stops minting), {@link AdminConfigCache#lastKnown} to delete (never stopped)
+     */
+    private <T> T withClient(String organization, Supplier<AdminConfig> read, Function<OpenAiAdminClient, T> call) {
+        AdminConfig current = read.get();
         try {
             return call.apply(clientFor(current));
         } catch (OpenAiException e) {
@@ -169,7 +174,7 @@ public final class AdminApiKeySource implements KeySource {
 
     private void deleteQuietly(String organization, String projectId, String serviceAccountId) {
         try {
-            withClient(organization, client -> {
+            withClient(organization, config::lastKnown, client -> {
                 client.deleteServiceAccount(projectId, serviceAccountId);
                 return null;
             });
@@ -189,7 +194,7 @@ public final class AdminApiKeySource implements KeySource {
         return "AdminApiKeySource{config=" + config.location() + "}";
     }
 
-    /** Wiring with safe defaults: a 5-minute config cache, default retries, the system clock. */
+    /** Wiring with safe defaults: a 30-second config cache, default retries, the system clock. */
     public static final class Builder {
         private final VaultClient vault;
         private final String kvMount;
@@ -214,6 +219,12 @@ public final class AdminApiKeySource implements KeySource {
             return this;
         }
 
+        /**
+         * How long a read of the admin config is trusted (default {@link AdminConfigCache#DEFAULT_MAX_AGE},
+         * 30 s): the longest this source keeps minting after Vault is sealed, the controller's token
+         * revoked or its policy withdrawn. Costs one Vault read per organization per period in which
+         * anything is minted. Positive.
+         */
         public Builder configMaxAge(Duration maxAge) {
             this.configMaxAge = Objects.requireNonNull(maxAge);
             return this;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
@@ -19,13 +20,21 @@ import java.util.logging.Logger;
  * bounded time. Why cache: a mint must not cost a Vault round trip once warm. Why bounded,
  * and dropped when OpenAI rejects the key ({@link #invalidate}): a rotated admin key —
  * rotated by another controller or by hand — must be picked up without a restart.
+ *
+ * <p>Why the bound is short ({@link #DEFAULT_MAX_AGE}, 30 s): sealing Vault, revoking the
+ * controller's token or withdrawing its policy is an operator's kill switch, and minting from a
+ * cached admin key must stop soon after. Each read after the bound is a full read of the secret,
+ * so it proves all three at once (a sealed Vault answers 503, a revoked token or policy 403) and
+ * picks up a rotated key too; it costs one Vault round trip per organization per bound, not one
+ * per mint. Any failure of that read stops minting: nothing older than the bound is ever used.
  * Thread-safe; concurrent callers share one read and its outcome, a failure included, so
  * that with Vault down N builds wait for one failing read, not for N of them in a row.
  */
 public final class AdminConfigCache {
 
     private static final Logger LOG = Logger.getLogger(AdminConfigCache.class.getName());
-    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+    /** How long a read is trusted by default: the longest minting goes on after Vault stops vouching for it. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(30);
 
     private final VaultClient vault;
     private final String mount;
@@ -41,13 +50,17 @@ public final class AdminConfigCache {
     /**
      * @param mount  the KV v2 mount, e.g. {@code secret}
      * @param path   the secret's path in it, e.g. {@code jenkins/openai/main}
-     * @param maxAge how long a read is trusted
+     * @param maxAge how long a read is trusted: the longest minting goes on after Vault is sealed or
+     *               the token revoked; positive
      */
     public AdminConfigCache(VaultClient vault, String mount, String path, Duration maxAge, Clock clock) {
         this.vault = Objects.requireNonNull(vault, "vault");
         this.mount = Objects.requireNonNull(mount, "mount");
         this.path = Objects.requireNonNull(path, "path");
         this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("maxAge must be positive, not " + maxAge);
+        }
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -111,6 +124,30 @@ public final class AdminConfigCache {
                 throw err;
             }
             throw new BrokerException("Reading the OpenAI admin config " + location() + " failed", cause);
+        }
+    }
+
+    /**
+     * For deleting what was minted: the current config, or, when Vault cannot confirm it (sealed,
+     * token revoked, unreachable, secret gone), the last one read, however old. Why the bound does
+     * not apply here: deleting with an admin key Vault no longer vouches for only takes access away,
+     * and a sealed Vault must not keep keys alive that the cached key can still delete. A key OpenAI
+     * rejects (rotated meanwhile) is {@link #invalidate}d and read afresh by the caller.
+     */
+    public AdminConfig lastKnown() {
+        try {
+            return get();
+        } catch (EphemeralKeyException e) {
+            AdminConfig last;
+            synchronized (this) {
+                last = cached;
+            }
+            if (last == null) {
+                throw e;
+            }
+            LOG.log(Level.INFO, () -> "Vault did not confirm the OpenAI admin config " + location() + " ("
+                    + e.getMessage() + "); deleting with admin key " + last.adminKeyId() + " read before");
+            return last;
         }
     }
 

@@ -189,6 +189,9 @@ final class DriverLogin {
         if (VaultErrors.isSealed(status, errors)) {
             return new VaultException(Kind.SEALED, status, "Vault at " + endpoint.address() + " is sealed: unseal it");
         }
+        if (VaultErrors.isNamespaceNotFound(endpoint.namespace(), status, errors)) {
+            return VaultErrors.namespaceNotFound(endpoint.namespace(), status);
+        }
         if (status == 429) {
             return new VaultException(Kind.RATE_LIMITED, status, "Vault rate-limited " + method.describe()
                     + " (HTTP 429): try again later or raise the Vault rate-limit quota");

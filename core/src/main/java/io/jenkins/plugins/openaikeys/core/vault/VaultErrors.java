@@ -56,15 +56,35 @@ final class VaultErrors {
         return status == 503 && errors.stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).contains("sealed"));
     }
 
+    /**
+     * Vault Enterprise and OpenBao answer any request in a namespace that does not exist with
+     * {@code {"errors":["namespace not found"]}} (OpenBao: 404 from request handling, before any path
+     * is looked at). Told apart from a missing path, so the advice names the namespace, not the path.
+     */
+    static boolean isNamespaceNotFound(String namespace, int status, List<String> errors) {
+        return namespace != null && status >= 400 && status < 500 && errors != null
+                && errors.stream().anyMatch(s -> s != null && s.toLowerCase(Locale.ROOT).contains("namespace not found"));
+    }
+
+    static VaultException namespaceNotFound(String namespace, int status) {
+        return new VaultException(Kind.NAMESPACE_NOT_FOUND, status, "Vault namespace '" + namespace
+                + "' does not exist: check the Vault namespace under Manage Jenkins > System > OpenAI Ephemeral Keys");
+    }
+
     static boolean isCasMismatch(int status, List<String> errors) {
         return status == 400 && errors.stream().anyMatch(s -> s.contains("check-and-set"));
     }
 
-    static VaultException fromResponse(String address, VaultRequest req, int status, List<String> errors) {
+    /** {@code namespace}: the X-Vault-Namespace sent, null for the root namespace. */
+    static VaultException fromResponse(String address, String namespace, VaultRequest req, int status,
+            List<String> errors) {
         String where = req.operation() + " on path " + req.path();
         String says = quote(errors);
         if (isSealed(status, errors)) {
             return new VaultException(Kind.SEALED, status, "Vault at " + address + " is sealed: unseal it");
+        }
+        if (isNamespaceNotFound(namespace, status, errors)) {
+            return namespaceNotFound(namespace, status);
         }
         if (status == 401 || status == 403) {
             return new VaultException(Kind.PERMISSION_DENIED, status,

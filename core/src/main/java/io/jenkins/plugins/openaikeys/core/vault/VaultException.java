@@ -18,7 +18,9 @@ public class VaultException extends EphemeralKeyException {
         UNREACHABLE, SEALED, PERMISSION_DENIED, LOGIN_FAILED, NOT_FOUND, CAS_MISMATCH,
         MALFORMED_RESPONSE, RATE_LIMITED, SERVER_ERROR, BAD_REQUEST,
         /** The Vault token cannot outlive the lease it would create (a lease dies with its token). */
-        TOKEN_TTL_TOO_SHORT
+        TOKEN_TTL_TOO_SHORT,
+        /** The configured namespace (X-Vault-Namespace) does not exist: every path in it is unknown. */
+        NAMESPACE_NOT_FOUND
     }
 
     private final Kind kind;

@@ -87,7 +87,7 @@ final class VaultHttp {
                     return parse(req, body);
                 }
                 List<String> errors = errors(body);
-                failure = VaultErrors.fromResponse(endpoint.address(), req, status, errors);
+                failure = VaultErrors.fromResponse(endpoint.address(), endpoint.namespace(), req, status, errors);
                 if (!retryable(req, status, failure)) {
                     throw failure;
                 }

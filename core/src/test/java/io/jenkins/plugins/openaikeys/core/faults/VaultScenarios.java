@@ -31,7 +31,8 @@ final class VaultScenarios {
                 new FaultScenario("vaultEngine: Vault sealed at revoke, fails clearly and keeps the handle;"
                         + " after unseal a retry revokes the lease", VaultScenarios::sealedAtRevoke),
                 new FaultScenario("adminApi: Vault sealed when the admin config must be re-read at revoke;"
-                        + " after unseal a retry deletes the account", VaultScenarios::sealedAtAdminConfigRead),
+                        + " the revoke deletes with the admin key last read, minting is refused",
+                        VaultScenarios::sealedAtAdminConfigRead),
                 new FaultScenario("vaultEngine: our Vault token is gone at revoke, one re-login and the revoke"
                         + " succeeds", VaultScenarios::tokenGoneAtRevoke),
                 new FaultScenario("vaultEngine: the lease expires first, Vault deletes the account, a later"
@@ -68,19 +69,17 @@ final class VaultScenarios {
         w.time.advance(Duration.ofMinutes(6)); // the cached admin config is stale now
         w.vault.seal();
 
-        VaultException e = w.surfaced(catchThrowableOfType(() -> c.broker().revoke(key.handle()),
-                VaultException.class));
+        c.broker().revoke(key.handle()); // sealing is a kill switch for minting, not for revoking
 
-        assertThat(e.kind()).isEqualTo(VaultException.Kind.SEALED);
-        assertThat(handleFiles(w)).hasSize(1);
-        assertThat(w.openai.isLiveKey(key.value())).isTrue();
-        w.assertReportedOnce(key);
-
-        w.vault.unseal();
-        w.waitOutRevokeBackoff(1);
-        assertThat(c.broker().retryPending()).isEqualTo(1);
         assertThat(w.openai.isLiveKey(key.value())).isFalse();
         assertThat(handleFiles(w)).isEmpty();
+        VaultException e = w.surfaced(catchThrowableOfType(() -> w.mint(c.broker(), ADMIN_ROLE, "2"),
+                VaultException.class));
+        assertThat(e.kind()).isEqualTo(VaultException.Kind.SEALED);
+        assertThat(handleFiles(w)).isEmpty();
+
+        w.vault.unseal();
+        assertThat(c.broker().retryPending()).isZero();
     }
 
     /**

@@ -368,7 +368,8 @@ public final class FakeVault implements AutoCloseable {
                 namespaces.values().forEach(ns -> ns.expire(clock.instant()));
                 FakeVaultNamespace ns = namespaces.get(nsHeader == null ? "" : nsHeader.replaceAll("^/+|/+$", ""));
                 if (ns == null) {
-                    return FakeReply.denied();
+                    // As OpenBao's request handling: 404 before any path or token is looked at.
+                    return FakeReply.error(404, "namespace not found");
                 }
                 return ns.handle(method, path, query, body, request.getHeader("X-Vault-Token"));
             }
