@@ -129,7 +129,7 @@ final class BrokerFactory {
                 throw new BrokerException("Organization " + a.getName() + " has no KV path: set the path of its"
                         + " admin configuration in Vault");
             }
-            return CoreWiring.adminApiSource(vault, a, names, http);
+            return CoreWiring.adminApiSource(vault, a, names, http, config.adminConfigRecheckDuration());
         }
         if (org instanceof VaultEngineOrganization e) {
             if (e.getEngineMount() == null) {

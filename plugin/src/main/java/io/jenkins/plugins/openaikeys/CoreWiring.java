@@ -25,6 +25,7 @@ import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
 import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 
@@ -52,8 +53,13 @@ final class CoreWiring {
     }
 
     static AdminApiKeySource adminApiSource(VaultClient vault, AdminApiOrganization org, ServiceAccountNames names,
-                                            OkHttpClient http) {
-        return new AdminApiKeySource(vault, org.getKvMount(), org.getKvPath(), names, http, Clock.systemUTC());
+                                            OkHttpClient http, Duration adminConfigRecheck) {
+        return AdminApiKeySource.builder(vault, org.getKvMount(), org.getKvPath())
+                .names(names)
+                .httpClient(http)
+                .clock(Clock.systemUTC())
+                .configMaxAge(adminConfigRecheck)
+                .build();
     }
 
     static KeySource vaultEngineSource(VaultClient vault, VaultEngineOrganization org) {

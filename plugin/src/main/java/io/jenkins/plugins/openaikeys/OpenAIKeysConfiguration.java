@@ -69,6 +69,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     static final String DEFAULT_SWEEPER_GRACE = "10m";
     static final String DEFAULT_RETRY_INTERVAL = "5m";
     static final String DEFAULT_ADMIN_KEY_EXPIRY_MARGIN = "7d";
+    static final String DEFAULT_ADMIN_CONFIG_RECHECK = "30s";
     static final String ROTATION_RECORD_FILE = "rotation.properties";
 
     // --- persisted settings (config.xml: io.jenkins.plugins.openaikeys.OpenAIKeysConfiguration.xml)
@@ -76,6 +77,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     private String vaultNamespace;
     private String vaultCaCertificate;
     private boolean insecureSkipTlsVerification;
+    private String adminConfigRecheck = DEFAULT_ADMIN_CONFIG_RECHECK;
     private VaultAuthConfig vaultAuth;
     private List<OrganizationConfig> organizations = new ArrayList<>();
     private List<RoleConfig> roles = new ArrayList<>();
@@ -161,6 +163,7 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
         vaultNamespace = null;
         vaultCaCertificate = null;
         insecureSkipTlsVerification = false;
+        adminConfigRecheck = DEFAULT_ADMIN_CONFIG_RECHECK;
         vaultAuth = null;
         organizations = new ArrayList<>();
         roles = new ArrayList<>();
@@ -234,6 +237,27 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     public void setInsecureSkipTlsVerification(boolean insecureSkipTlsVerification) {
         this.insecureSkipTlsVerification = insecureSkipTlsVerification;
         save();
+    }
+
+    /**
+     * How long an Admin API organization's admin configuration read from Vault is trusted before
+     * the next mint reads it again (default {@value #DEFAULT_ADMIN_CONFIG_RECHECK}): the bound on
+     * minting after Vault is sealed or the controller's token or policy is revoked.
+     */
+    public String getAdminConfigRecheck() {
+        return adminConfigRecheck;
+    }
+
+    @DataBoundSetter
+    public void setAdminConfigRecheck(String adminConfigRecheck) {
+        String v = FormChecks.blankToNull(adminConfigRecheck);
+        this.adminConfigRecheck = v == null ? DEFAULT_ADMIN_CONFIG_RECHECK : v;
+        save();
+    }
+
+    /** {@link #getAdminConfigRecheck()} as a duration; the default when the saved text does not parse. */
+    Duration adminConfigRecheckDuration() {
+        return durationOr(adminConfigRecheck, "Admin configuration recheck", DEFAULT_ADMIN_CONFIG_RECHECK);
     }
 
     public VaultAuthConfig getVaultAuth() {
@@ -686,6 +710,16 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
             return FormValidation.ok();
         }
         return FormChecks.attempt(value, ConfigDurations::checkWindow);
+    }
+
+    public FormValidation doCheckAdminConfigRecheck(@QueryParameter String value) {
+        return FormChecks.attempt(value, v -> {
+            Duration d = ConfigDurations.parseOr(v, "Admin configuration recheck", Duration.ofSeconds(30));
+            if (d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("Admin configuration recheck " + v.trim() + " is longer than an"
+                        + " hour: sealing Vault would stop minting only that late; use e.g. 30s or 5m");
+            }
+        });
     }
 
     public FormValidation doCheckAdminKeyExpiryMargin(@QueryParameter String value) {

@@ -82,6 +82,8 @@ class OpenAIKeysConfigurationTest {
         assertThat(c.isInsecureSkipTlsVerification()).isFalse();
         assertThat(c.sweeperIntervalDuration()).isEqualTo(Duration.ofHours(1));
         assertThat(c.revocationRetryIntervalDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.adminConfigRecheckDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.adminKeyLifetime().value()).isEqualTo(Duration.ofDays(37)); // 30d period + 7d margin
         assertThat(new RoleConfig("a", "b").getVariable()).isEqualTo("OPENAI_API_KEY");
     }
 
