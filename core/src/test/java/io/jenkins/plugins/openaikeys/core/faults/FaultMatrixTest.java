@@ -28,6 +28,7 @@ class FaultMatrixTest {
         all.addAll(RevokeOutageScenarios.all());
         all.addAll(VaultScenarios.all());
         all.addAll(ConcurrencyScenarios.all());
+        all.addAll(EchoScenarios.all());
         String only = System.getProperty(ONLY, "");
         return only.isBlank() ? all : all.stream().filter(s -> s.story().contains(only)).toList();
     }
