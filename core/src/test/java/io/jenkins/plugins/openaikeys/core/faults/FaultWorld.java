@@ -58,7 +58,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One fault scenario's universe: FakeOpenAi and FakeVault (KV admin config, AppRole, the
  * OpenAI engine pointed at FakeOpenAi) on one {@link FakeTime}, a temp directory holding the
- * durable ledger, a {@link LogCapture} over every plugin logger, and "controllers" — a
+ * durable ledger, a {@link LogCapture} over every plugin logger, an {@link OutputTap} over
+ * System.out, System.err and every other logger, and "controllers" — a
  * {@link KeyBroker} with both real key sources, as one Jenkins process would build it.
  * Starting a second controller over the same ledger directory is a restart.
  *
@@ -86,6 +87,8 @@ final class FaultWorld implements AutoCloseable {
     static final RetryPolicy RETRIES =
             new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30), () -> 1.0);
 
+    /** First, so that it sees everything the world prints and logs from its start. */
+    final OutputTap output = new OutputTap();
     final FakeTime time = new FakeTime();
     final FakeOpenAi openai = FakeOpenAi.start(time);
     final FakeOrganization org = openai.createOrganization();
@@ -325,6 +328,7 @@ final class FaultWorld implements AutoCloseable {
     public void close() {
         logs.close();
         pluginLogger.setUseParentHandlers(parentHandlersBefore);
+        output.close();
         try {
             vault.close();
         } finally {

@@ -20,6 +20,21 @@ class RetryPolicyTest {
         assertThat(noJitter.nextDelay(5, Duration.ZERO, Optional.empty())).contains(Duration.ofSeconds(8));
     }
 
+    /** Past the cap the wait stays there, for as many attempts as a policy allows (the shift must not wrap). */
+    @Test
+    void staysAtTheCapForEveryAttemptBeyondIt() {
+        RetryPolicy many = new RetryPolicy(200, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofDays(1),
+                () -> 1.0);
+        RetryPolicy manyLowJitter = new RetryPolicy(200, Duration.ofMillis(500), Duration.ofSeconds(8),
+                Duration.ofDays(1), () -> 0.0);
+        for (int attempt = 5; attempt < 200; attempt++) {
+            assertThat(many.nextDelay(attempt, Duration.ZERO, Optional.empty())).as("after attempt %d", attempt)
+                    .contains(Duration.ofSeconds(8));
+            assertThat(manyLowJitter.nextDelay(attempt, Duration.ZERO, Optional.empty()))
+                    .as("after attempt %d, most jitter", attempt).contains(Duration.ofSeconds(6));
+        }
+    }
+
     @Test
     void jitterStaysWithinAQuarterBelow() {
         RetryPolicy lowJitter = new RetryPolicy(6, Duration.ofMillis(1000), Duration.ofSeconds(8),

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
+import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
@@ -70,6 +71,21 @@ class OpenAiRetryTest {
         client.getProject(f.project.id());
 
         assertThat(f.time.sleeps()).containsExactly(ofMillis(500), ofSeconds(1), ofSeconds(2));
+    }
+
+    /** The client's waits double up to the cap and then stay there, attempt after attempt. */
+    @Test
+    void withoutAHintBackoffStaysAtTheCapOnceReached() {
+        RetryPolicy capped = new RetryPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMinutes(5),
+                () -> 1.0);
+        OpenAiAdminClient patient = f.builder(f.org.adminKey()).retryPolicy(capped).build();
+        f.openai.inject(Endpoint.GET_PROJECT, Fault.status(503).times(7));
+
+        patient.getProject(f.project.id());
+
+        assertThat(f.time.sleeps()).containsExactly(ofMillis(500), ofSeconds(1), ofSeconds(2), ofSeconds(2),
+                ofSeconds(2), ofSeconds(2), ofSeconds(2));
+        assertThat(f.openai.calls(Endpoint.GET_PROJECT)).isEqualTo(8);
     }
 
     @Test

@@ -71,6 +71,34 @@ class OrphanSweeperTest {
         assertThat(ingest.liveServiceAccounts()).isEmpty();
     }
 
+    /**
+     * The grace on both sides of its edge, on one account as time passes: past its expiry but
+     * within the grace it is kept (a revoke may still be in flight); once expiry + grace is
+     * past it is deleted.
+     */
+    @Test
+    void anExpiredAccountIsKeptThroughTheGraceAndDeletedOnceItIsPast() {
+        java.time.Instant expiry = java.time.Instant.ofEpochSecond(now + 1800); // a 30-minute key minted now
+        String name = "jk-evals-team_app-42-" + expiry.getEpochSecond() + "-b8k3";
+        evals.addServiceAccount(name);
+        OrphanSweeper sweeper = sweeper(false); // grace: 10 minutes
+
+        for (Duration past : List.of(Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(10).minusSeconds(1),
+                Duration.ofMinutes(10))) {
+            time.advance(Duration.between(time.instant(), expiry.plus(past)));
+            SweepReport report = sweeper.sweep("org1", directory, List.of(evals.id()));
+            assertThat(report.swept()).as("%s past expiry, within the grace", past).isEmpty();
+            assertThat(names(evals.liveServiceAccounts())).as("%s past expiry", past).containsExactly(name);
+        }
+
+        time.advance(Duration.ofSeconds(1)); // expiry + grace + 1 s
+        SweepReport report = sweeper.sweep("org1", directory, List.of(evals.id()));
+
+        assertThat(report.swept()).extracting(SweepReport.SweptAccount::name).containsExactly(name);
+        assertThat(evals.liveServiceAccounts()).isEmpty();
+        assertThat(openai.calls(Endpoint.DELETE_SERVICE_ACCOUNT)).isEqualTo(1);
+    }
+
     @Test
     void dryRunDeletesNothing() {
         String expired = "jk-evals-job-1-" + (now - 3600) + "-a7k2";

@@ -210,6 +210,20 @@ class VaultEngineTest extends VaultTestSupport {
         assertThat(warnings()).isEmpty();
     }
 
+    /** A creds read is never replayed after a 5xx, but a 412 (a standby not caught up) did nothing: retried. */
+    @Test
+    void credsAreRetriedWhenAStandbyAnswers412() {
+        VaultClient c = client();
+        c.checkConnection();
+        vault.respondNext("GET openai/creds/evals", 1, 412, "{\"errors\":[\"required index state not present\"]}");
+
+        EngineCredentials creds = c.readCreds("openai", "evals", null);
+
+        assertThat(vault.calls("GET openai/creds/evals")).isEqualTo(2);
+        assertThat(openai.liveServiceAccounts).containsExactly(creds.serviceAccountId());
+        assertThat(warnings()).isEmpty();
+    }
+
     @Test
     void credsAreRetriedWhenTheConnectionIsRefused() {
         okhttp3.OkHttpClient base = new okhttp3.OkHttpClient();

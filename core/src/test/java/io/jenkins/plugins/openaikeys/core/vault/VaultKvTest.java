@@ -70,6 +70,23 @@ class VaultKvTest extends VaultTestSupport {
         assertThat(c.kvWrite("secret", "x", Map.of("k", "v3"), null)).isEqualTo(2);
     }
 
+    /**
+     * A performance standby that has not caught up with a write answers 412 (the request's
+     * index state is not there yet): Vault did nothing, so the read is sent again and succeeds.
+     */
+    @Test
+    void aReadAfterAWriteThatAStandbyHasNotCaughtUpWithIsRetriedUntilItSucceeds() {
+        VaultClient c = client();
+        c.kvWrite("secret", "x", Map.of("k", "fresh"), null);
+        vault.respondNext("GET secret/data/x", 2, 412, "{\"errors\":[\"required index state not present\"]}");
+
+        assertThat(c.kvRead("secret", "x").field("k")).isEqualTo("fresh");
+
+        assertThat(vault.calls("GET secret/data/x")).isEqualTo(3);
+        assertThat(time.sleeps()).hasSize(2);
+        assertThat(logs).noneMatch(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue());
+    }
+
     @Test
     void customMetadataRoundTrip() {
         VaultClient c = client();

@@ -101,7 +101,7 @@ final class FakeDispatcher extends Dispatcher {
         int status;
         boolean dropped = false;
         if (fault != null && !fault.afterProcessing) {
-            response = faultResponse(fault);
+            response = faultResponse(fault, quoted(fault, request, apiSegments));
             status = fault.status;
             dropped = fault.kind == Fault.Kind.DISCONNECT;
         } else {
@@ -112,7 +112,7 @@ final class FakeDispatcher extends Dispatcher {
             } else if (fault.kind == Fault.Kind.DELAY) {
                 response = toResponse(reply).setHeadersDelay(fault.delay.toMillis(), TimeUnit.MILLISECONDS);
             } else {
-                response = faultResponse(fault);
+                response = faultResponse(fault, quoted(fault, request, apiSegments));
                 dropped = fault.kind == Fault.Kind.DISCONNECT;
                 status = dropped ? status : fault.status;
             }
@@ -198,7 +198,33 @@ final class FakeDispatcher extends Dispatcher {
         return null;
     }
 
-    private MockResponse faultResponse(Fault f) {
+    /**
+     * The error message of a fault that quotes a secret ({@link Fault#quoting}), or null: a
+     * service echoing back the bearer it was sent, or the key of the service account the path
+     * names (looked up even after the account was deleted).
+     */
+    private String quoted(Fault f, RecordedRequest request, List<String> segments) {
+        switch (f.quote) {
+            case BEARER -> {
+                String auth = request.getHeader("Authorization");
+                return "Invalid request: the header 'Authorization: " + auth + "' is not valid for "
+                        + request.getMethod() + " " + request.getRequestUrl().encodedPath() + ".";
+            }
+            case SERVICE_ACCOUNT_KEY -> {
+                String accountId = segments.size() >= 5 ? segments.get(4) : "";
+                String key = state.everyServiceAccount().stream().filter(a -> a.id().equals(accountId))
+                        .map(a -> a.keyValue() == null ? "null" : a.keyValue().reveal()).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no service account in " + segments));
+                return "Service account " + accountId + " cannot be deleted while its API key " + key
+                        + " is in use.";
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private MockResponse faultResponse(Fault f, String quotedMessage) {
         MockResponse r = new MockResponse();
         switch (f.kind) {
             case DISCONNECT -> r.setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
@@ -217,6 +243,9 @@ final class FakeDispatcher extends Dispatcher {
                 r.setResponseCode(f.status);
                 if (f.body != null) {
                     r.setHeader("Content-Type", f.contentType).setBody(f.body);
+                } else if (quotedMessage != null) {
+                    r.setHeader("Content-Type", "application/json")
+                            .setBody(json(Reply.invalidRequest(f.status, quotedMessage).body()));
                 } else {
                     Reply reply = defaultError(f);
                     r.setHeader("Content-Type", "application/json").setBody(json(reply.body()));

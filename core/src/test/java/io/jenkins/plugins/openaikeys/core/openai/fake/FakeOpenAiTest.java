@@ -60,6 +60,29 @@ class FakeOpenAiTest {
         return call(method, path, org.adminKey().reveal(), method.equals("POST") ? "{\"name\":\"n\"}" : null);
     }
 
+    /** Fault.quoting: a 400 whose message echoes a secret in full, and the work is not done. */
+    @Test
+    void aFaultCanQuoteTheBearerOrTheKeyOfTheAccountItNames() throws IOException {
+        Answer created = admin("POST", "/organization/projects/" + project.id() + "/service_accounts");
+        String id = created.body().path("id").asText();
+        String key = created.body().path("api_key").path("value").asText();
+        String path = "/organization/projects/" + project.id() + "/service_accounts/" + id;
+        openai.inject(Endpoint.DELETE_SERVICE_ACCOUNT, Fault.status(400).quoting(Fault.Quote.SERVICE_ACCOUNT_KEY));
+        openai.inject(Endpoint.DELETE_SERVICE_ACCOUNT, Fault.status(400).quoting(Fault.Quote.BEARER));
+
+        Answer quotingKey = admin("DELETE", path);
+        Answer quotingBearer = admin("DELETE", path);
+
+        assertThat(quotingKey.status()).isEqualTo(400);
+        assertThat(quotingKey.body().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(quotingKey.body().path("error").path("message").asText()).contains(id, key);
+        assertThat(quotingBearer.status()).isEqualTo(400);
+        assertThat(quotingBearer.body().path("error").path("message").asText())
+                .contains("Bearer " + org.adminKey().reveal());
+        assertThat(project.liveServiceAccounts()).extracting(FakeServiceAccount::id).containsExactly(id);
+        assertThat(admin("DELETE", path).status()).isEqualTo(200);
+    }
+
     @Test
     void baseUrlIsLoopback() {
         assertThat(openai.baseUrl()).matches("http://127\\.0\\.0\\.1:\\d+/v1");

@@ -16,6 +16,13 @@ public final class Fault {
 
     enum Kind { STATUS, DISCONNECT, HUGE_BODY, MALFORMED_JSON, DELAY }
 
+    /**
+     * A secret the error message quotes in full, as a validating proxy or a careless error
+     * path of a real service may: the bearer the request carried, or the key of the service
+     * account the request names.
+     */
+    public enum Quote { NONE, BEARER, SERVICE_ACCOUNT_KEY }
+
     final Kind kind;
     final int status;
     final String retryAfter;
@@ -29,10 +36,18 @@ public final class Fault {
     final boolean afterProcessing;
     final Duration delay;
     final int times;
+    final Quote quote;
 
     private Fault(Kind kind, int status, String retryAfter, String retryAfterMs, String contentType, String body,
                   String errorType, String errorCode, int hugeBytes, boolean chunked, boolean afterProcessing,
                   Duration delay, int times) {
+        this(kind, status, retryAfter, retryAfterMs, contentType, body, errorType, errorCode, hugeBytes, chunked,
+                afterProcessing, delay, times, Quote.NONE);
+    }
+
+    private Fault(Kind kind, int status, String retryAfter, String retryAfterMs, String contentType, String body,
+                  String errorType, String errorCode, int hugeBytes, boolean chunked, boolean afterProcessing,
+                  Duration delay, int times, Quote quote) {
         this.kind = kind;
         this.status = status;
         this.retryAfter = retryAfter;
@@ -46,6 +61,7 @@ public final class Fault {
         this.afterProcessing = afterProcessing;
         this.delay = delay;
         this.times = times;
+        this.quote = Objects.requireNonNull(quote);
     }
 
     private static Fault of(Kind kind, int status) {
@@ -91,7 +107,7 @@ public final class Fault {
     /** The {@code Retry-After} header verbatim (seconds or an HTTP date). */
     public Fault withRetryAfter(String value) {
         return new Fault(kind, status, value, retryAfterMs, contentType, body, errorType, errorCode, hugeBytes,
-                chunked, afterProcessing, delay, times);
+                chunked, afterProcessing, delay, times, quote);
     }
 
     public Fault withRetryAfterDate(Instant at) {
@@ -100,13 +116,13 @@ public final class Fault {
 
     public Fault withRetryAfterMs(long millis) {
         return new Fault(kind, status, retryAfter, Long.toString(millis), contentType, body, errorType, errorCode,
-                hugeBytes, chunked, afterProcessing, delay, times);
+                hugeBytes, chunked, afterProcessing, delay, times, quote);
     }
 
     /** An error envelope with this {@code type} and {@code code} (e.g. "insufficient_quota"). */
     public Fault withError(String type, String code) {
         return new Fault(kind, status, retryAfter, retryAfterMs, contentType, body, type, code, hugeBytes,
-                chunked, afterProcessing, delay, times);
+                chunked, afterProcessing, delay, times, quote);
     }
 
     /** A gateway's HTML error page instead of JSON. */
@@ -117,19 +133,28 @@ public final class Fault {
 
     public Fault withBody(String type, String content) {
         return new Fault(kind, status, retryAfter, retryAfterMs, type, content, errorType, errorCode, hugeBytes,
-                chunked, afterProcessing, delay, times);
+                chunked, afterProcessing, delay, times, quote);
     }
 
     /** Send a huge body chunked, without Content-Length, so the client must count. */
     public Fault chunked() {
         return new Fault(kind, status, retryAfter, retryAfterMs, contentType, body, errorType, errorCode, hugeBytes,
-                true, afterProcessing, delay, times);
+                true, afterProcessing, delay, times, quote);
     }
 
     /** Do the real work first, then misbehave: the caller cannot know the work was done. */
     public Fault afterProcessing() {
         return new Fault(kind, status, retryAfter, retryAfterMs, contentType, body, errorType, errorCode, hugeBytes,
-                chunked, true, delay, times);
+                chunked, true, delay, times, quote);
+    }
+
+    /**
+     * The error message quotes {@code what} in full (an OpenAI-style envelope, {@code invalid_request_error}):
+     * a service echoing a secret back, which nothing of ours may pass on.
+     */
+    public Fault quoting(Quote what) {
+        return new Fault(kind, status, retryAfter, retryAfterMs, contentType, body, errorType, errorCode, hugeBytes,
+                chunked, afterProcessing, delay, times, what);
     }
 
     /** For the next {@code n} matching calls (default 1). */
@@ -138,6 +163,6 @@ public final class Fault {
             throw new IllegalArgumentException("times must be at least 1");
         }
         return new Fault(kind, status, retryAfter, retryAfterMs, contentType, body, errorType, errorCode, hugeBytes,
-                chunked, afterProcessing, delay, n);
+                chunked, afterProcessing, delay, n, quote);
     }
 }
