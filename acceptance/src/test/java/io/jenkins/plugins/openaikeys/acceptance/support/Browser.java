@@ -106,7 +106,7 @@ public final class Browser implements AutoCloseable {
     }
 
     /** The element of the form field {@code _.name}, {@code n}-th on the page (0-based). */
-    public static HtmlElement field(DomElement scope, String name, int n) {
+    public static HtmlElement field(org.htmlunit.html.DomNode scope, String name, int n) {
         List<HtmlElement> all = scope.getByXPath(".//*[@name='_." + name + "']");
         if (all.size() <= n) {
             throw new AssertionError("no field _." + name + " #" + n + " (found " + all.size() + ")");
@@ -114,7 +114,7 @@ public final class Browser implements AutoCloseable {
         return all.get(n);
     }
 
-    public static void set(DomElement scope, String name, int n, String value) {
+    public static void set(org.htmlunit.html.DomNode scope, String name, int n, String value) {
         HtmlElement e = field(scope, name, n);
         if (e instanceof HtmlInput in) {
             in.setValue(value);
@@ -127,7 +127,7 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    public static String value(DomElement scope, String name, int n) {
+    public static String value(org.htmlunit.html.DomNode scope, String name, int n) {
         HtmlElement e = field(scope, name, n);
         if (e instanceof HtmlInput in) {
             return in.getValue();
