@@ -33,12 +33,21 @@ public final class AcceptanceInputs {
 
     /** The inputs, or a JUnit assumption failure (the test is skipped) with {@link #HOW_TO_RUN}. */
     public static AcceptanceInputs require() {
+        AcceptanceInputs in = find();
+        assumeTrue(in != null, HOW_TO_RUN);
+        return in;
+    }
+
+    /** The inputs, or null when one is missing. */
+    public static AcceptanceInputs find() {
         Path war = path("jenkins.war");
         Path plugins = path("jenkins.plugins");
         Path hpi = path("plugin.hpi");
-        assumeTrue(war != null && Files.isRegularFile(war)
+        if (!(war != null && Files.isRegularFile(war)
                 && plugins != null && Files.isDirectory(plugins)
-                && hpi != null && Files.isRegularFile(hpi), HOW_TO_RUN);
+                && hpi != null && Files.isRegularFile(hpi))) {
+            return null;
+        }
         String wd = System.getProperty("acceptance.workdir");
         Path work = wd == null || wd.isBlank() ? Path.of("target", "acceptance") : Path.of(wd);
         return new AcceptanceInputs(war, plugins, hpi, work.toAbsolutePath());
