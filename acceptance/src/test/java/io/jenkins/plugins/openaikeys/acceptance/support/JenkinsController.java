@@ -152,6 +152,10 @@ public final class JenkinsController implements AutoCloseable {
                 throw new IllegalStateException("Jenkins exited during start-up (exit " + process.exitValue() + "); log:\n"
                         + tail(80));
             }
+            String logText = tail(400);
+            if (logText.contains("ConfiguratorException") || logText.contains("Jenkins initialization has failed")) {
+                throw new IllegalStateException("Jenkins start-up failed (JCasC?); log:\n" + tail(80));
+            }
             try {
                 JenkinsClient.Response r = admin.get("pluginManager/api/json?depth=1&tree=plugins%5BshortName,active%5D");
                 last = "HTTP " + r.status();
