@@ -38,6 +38,7 @@ public final class JenkinsController implements AutoCloseable {
     private final List<String> extraJvmArgs = new ArrayList<>();
     private Process process;
     private int starts;
+    private long logOffsetAtStart;
 
     public JenkinsController(AcceptanceInputs inputs, String name) throws IOException {
         this.inputs = inputs;
@@ -138,6 +139,7 @@ public final class JenkinsController implements AutoCloseable {
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Files.writeString(log, "\n===== start " + (++starts) + " at " + Instant.now() + " =====\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        logOffsetAtStart = Files.size(log);
         process = pb.start();
         awaitReady(Duration.ofMinutes(5));
     }
@@ -152,7 +154,7 @@ public final class JenkinsController implements AutoCloseable {
                 throw new IllegalStateException("Jenkins exited during start-up (exit " + process.exitValue() + "); log:\n"
                         + tail(80));
             }
-            String logText = tail(400);
+            String logText = logSinceStart();
             if (logText.contains("ConfiguratorException") || logText.contains("Jenkins initialization has failed")) {
                 throw new IllegalStateException("Jenkins start-up failed (JCasC?); log:\n" + tail(80));
             }
@@ -220,6 +222,16 @@ public final class JenkinsController implements AutoCloseable {
 
     public boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    private String logSinceStart() {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(all.length, logOffsetAtStart);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The last lines of the controller's log. */
