@@ -95,6 +95,7 @@ class ConfigurationAsCodeTest {
         Casc.Role r = new Casc.Role("ui-admin", "acme");
         r.projectId = j.backends.adminProject.id();
         r.ttl = "abc";
+        r.allowedJobs = "**";
         bad.roles.add(r);
         boolean refused;
         try {
@@ -123,6 +124,7 @@ class ConfigurationAsCodeTest {
         Casc.Role again = new Casc.Role("evals", "acme");
         again.projectId = j.backends.adminProject.id();
         again.ttl = "5m";
+        again.allowedJobs = "**";
         dup.roles.add(again);
         boolean refused;
         try {

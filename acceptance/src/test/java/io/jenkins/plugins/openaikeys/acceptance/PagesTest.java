@@ -36,6 +36,7 @@ class PagesTest {
         Casc.Role r = new Casc.Role("short45", "acme");
         r.ttl = "30m";
         r.maxTtl = "45m";
+        r.allowedJobs = "**";
         c.roles.add(r);
     });
 

@@ -70,6 +70,7 @@ public final class Casc {
         evals.projectId = b.adminProject.id();
         evals.ttl = "30m";
         evals.maxTtl = "2h";
+        evals.allowedJobs = "**"; // a role without allowed jobs allows none
         c.roles.add(evals);
         Role restricted = new Role("restricted", Backends.ADMIN_ORG);
         restricted.projectId = b.adminProject.id();
@@ -80,6 +81,7 @@ public final class Casc {
         deploy.engineRole = Backends.ENGINE_ROLE;
         deploy.ttl = "30m";
         deploy.maxTtl = "1h";
+        deploy.allowedJobs = "**";
         c.roles.add(deploy);
         return c;
     }
