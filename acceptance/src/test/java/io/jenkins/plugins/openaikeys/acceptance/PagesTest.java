@@ -37,6 +37,7 @@ class PagesTest {
         r.ttl = "30m";
         r.maxTtl = "45m";
         r.allowedJobs = "**";
+        r.projectId = c.role("evals").projectId;
         c.roles.add(r);
     });
 
