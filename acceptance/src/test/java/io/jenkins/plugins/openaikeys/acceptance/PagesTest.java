@@ -325,7 +325,7 @@ class PagesTest {
     void readerCannotConfigureTestRotateOrListCredentials() throws Exception {
         JenkinsClient reader = j.reader();
         assertThat(reader.get("api/json").status()).as("reader can read").isEqualTo(200);
-        assertThat(reader.get("manage/configure").status()).isEqualTo(403);
+        assertThat(reader.get("manage/configure").status()).as("System page for reader").isIn(403, 404);
         assertThat(reader.post("descriptorByName/" + CONFIG + "/testConnection").status()).isEqualTo(403);
         assertThat(reader.post("descriptorByName/" + CONFIG + "/rotateNow").status()).isEqualTo(403);
         JenkinsClient.Response creds = reader.get(
@@ -340,7 +340,7 @@ class PagesTest {
         // and GET must never trigger a side effect, even for the admin
         assertThat(j.admin().get("descriptorByName/" + CONFIG + "/rotateNow").status()).isIn(403, 405);
         try (Browser rb = new Browser(j.controller).login("reader", "reader")) {
-            assertThat(rb.status("manage/configure")).isEqualTo(403);
+            assertThat(rb.status("manage/configure")).isIn(403, 404);
         }
     }
 }

@@ -39,7 +39,8 @@ public final class Browser implements AutoCloseable {
     public Browser(JenkinsController jenkins) {
         this.base = jenkins.url();
         web = new WebClient(BrowserVersion.FIREFOX);
-        web.getOptions().setCssEnabled(false);
+        // CSS on: Jenkins' dropdown and advanced sections decide what the form submits by what is displayed
+        web.getOptions().setCssEnabled(true);
         web.getOptions().setJavaScriptEnabled(true);
         web.getOptions().setThrowExceptionOnScriptError(false);
         web.getOptions().setThrowExceptionOnFailingStatusCode(false);
