@@ -343,7 +343,7 @@ class PagesTest {
         assertThat(roles.status() == 403 || !roles.body().contains("evals"))
                 .as("reader without Job/Configure sees roles: " + roles.body()).isTrue();
         // and GET must never trigger a side effect, even for the admin
-        assertThat(j.admin().get("descriptorByName/" + CONFIG + "/rotateNow").status()).isIn(403, 405);
+        assertThat(j.admin().get("descriptorByName/" + CONFIG + "/rotateNow").status()).isIn(403, 404, 405);
         try (Browser rb = new Browser(j.controller).login("reader", "reader")) {
             assertThat(rb.status("manage/configure")).isIn(403, 404);
         }
