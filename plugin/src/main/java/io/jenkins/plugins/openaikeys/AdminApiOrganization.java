@@ -65,7 +65,12 @@ public class AdminApiOrganization extends OrganizationConfig {
         }
 
         public FormValidation doCheckKvPath(@QueryParameter String value) {
-            return FormChecks.mount(value, "The KV v2 path of the admin configuration", true);
+            FormValidation syntax = FormChecks.mount(value, "The KV v2 path of the admin configuration", true);
+            if (syntax.kind != FormValidation.Kind.OK || !FormChecks.canAdminister()) {
+                return syntax;
+            }
+            String problem = OrganizationSpec.kvPathProblem(FormChecks.strip(value));
+            return problem == null ? FormValidation.ok() : FormValidation.error("The " + problem + ".");
         }
     }
 }

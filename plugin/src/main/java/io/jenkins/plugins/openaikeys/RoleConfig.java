@@ -220,8 +220,13 @@ public class RoleConfig implements Describable<RoleConfig> {
                 return FormValidation.ok();
             }
             OrganizationConfig org = OpenAIKeysConfiguration.get().findOrganization(organization);
-            if (org instanceof VaultEngineOrganization && (value == null || value.isBlank())) {
+            boolean blank = value == null || value.isBlank();
+            if (org instanceof VaultEngineOrganization && blank) {
                 return FormValidation.error("The secrets engine role is required for a Vault engine organization.");
+            }
+            if (org instanceof AdminApiOrganization && !blank) {
+                return FormValidation.error("Organization " + org.getName() + " mints through the Admin API, which"
+                        + " ignores a secrets engine role: clear it or choose a Vault engine organization.");
             }
             return FormValidation.ok();
         }

@@ -85,7 +85,7 @@ class PagesTest {
         String html = page.getWebResponse().getContentAsString();
         assertThat(page.getWebResponse().getStatusCode()).isEqualTo(200);
         assertThat(html).doesNotContain("A problem occurred").doesNotContain("Unable to create expression");
-        assertThat(text(page.getBody())).contains("OpenAI Ephemeral Keys").contains("Vault CA certificate (PEM)");
+        assertThat(text(page.getBody())).contains("OpenAI Ephemeral Keys").contains("Vault CA certificates in PEM format");
         assertThat(page.<HtmlElement>getFirstByXPath("//form[@name='config']//*[@name='Submit']"))
                 .as("Save button of the System page").isNotNull();
         assertThat(Browser.value(page, "vaultAddress", 0)).isEqualTo(j.backends.vault.address());

@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 
 /**
  * HtmlUnit as a user at a browser: logs in through the login form, loads pages with Jenkins' own
- * JavaScript running (CSS off; script errors of Jenkins' bundles do not stop the page), waits for
+ * JavaScript running (CSS on, fetch() polyfilled; script errors of Jenkins' bundles do not stop the page), waits for
  * background JavaScript, and submits forms by clicking their buttons.
  */
 public final class Browser implements AutoCloseable {
@@ -42,6 +42,9 @@ public final class Browser implements AutoCloseable {
         // CSS on: Jenkins' dropdown and advanced sections decide what the form submits by what is displayed
         web.getOptions().setCssEnabled(true);
         web.getOptions().setJavaScriptEnabled(true);
+        // Jenkins' pages load list boxes and run their form behaviours through fetch(), which HtmlUnit
+        // has only as a polyfill; without it no dropdown hides its unselected forms and Save fails
+        web.getOptions().setFetchPolyfillEnabled(true);
         web.getOptions().setThrowExceptionOnScriptError(false);
         web.getOptions().setThrowExceptionOnFailingStatusCode(false);
         web.getOptions().setPrintContentOnFailingStatusCode(false);

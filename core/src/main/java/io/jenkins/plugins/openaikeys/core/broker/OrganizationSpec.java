@@ -47,6 +47,23 @@ public record OrganizationSpec(String name, SourceKind kind, String mount, Strin
         return problems;
     }
 
+    /**
+     * Why a KV v2 path cannot be right, or null: a path that starts with the {@code data/} or
+     * {@code metadata/} segment Vault's KV v2 API adds by itself would be read at
+     * {@code secret/data/data/…}.
+     *
+     * @return the end of a sentence starting with "KV path '…'"
+     */
+    public static String kvPathProblem(String path) {
+        String p = path == null ? "" : path.trim();
+        String first = p.split("/", 2)[0];
+        if (!first.equals("data") && !first.equals("metadata")) {
+            return null;
+        }
+        return "KV path '" + p + "' starts with '" + first + "/': give the path inside the mount without it (Vault's"
+                + " KV v2 API adds it), e.g. " + (p.contains("/") ? p.split("/", 2)[1] : "openai/lab");
+    }
+
     private static List<String> locationProblems(String name, OrganizationSpec o) {
         List<String> problems = new ArrayList<>();
         if (o.kind() == SourceKind.ADMIN_API) {
@@ -54,10 +71,8 @@ public record OrganizationSpec(String name, SourceKind kind, String mount, Strin
             if (path.isEmpty()) {
                 problems.add("Organization " + name + " has no KV path: set the path of its admin configuration"
                         + " inside the KV v2 mount, e.g. openai/" + name);
-            } else if (path.equals("data") || path.startsWith("data/") || path.startsWith("metadata/")) {
-                problems.add("Organization " + name + "'s KV path '" + path + "' starts with '"
-                        + path.split("/", 2)[0] + "/': give the path inside the mount without it (Vault's KV v2 API"
-                        + " adds it), e.g. " + (path.contains("/") ? path.split("/", 2)[1] : "openai/" + name));
+            } else if (kvPathProblem(path) != null) {
+                problems.add("Organization " + name + "'s " + kvPathProblem(path));
             }
         } else if (o.mount() == null || o.mount().isBlank()) {
             problems.add("Organization " + name + " has no secrets engine mount: set the path where Vault's OpenAI"
