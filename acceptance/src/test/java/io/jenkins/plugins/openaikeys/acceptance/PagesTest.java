@@ -130,16 +130,15 @@ class PagesTest {
         for (HtmlElement chunk : roleChunks(page)) {
             HtmlElement del = chunk.getFirstByXPath(".//button[contains(@class,'repeatable-delete')]");
             assertThat(del).as("Delete button of a role").isNotNull();
-            del.click();
-            b.settle();
+            b.delete(del);
         }
         for (HtmlElement chunk : orgChunks(page)) {
             HtmlElement del = chunk.getFirstByXPath(".//button[contains(@class,'repeatable-delete')]");
             assertThat(del).as("Delete button of an organization").isNotNull();
-            del.click();
-            b.settle();
+            b.delete(del);
         }
         b.save(page);
+        assertThat(roleChunks(page)).as("role chunks left on the page after deleting them").isEmpty();
         HtmlPage again = b.page("manage/configure");
         assertThat(roleChunks(again)).as("roles after deleting them all and saving").isEmpty();
         assertThat(orgChunks(again)).as("organizations after deleting them all and saving").isEmpty();
@@ -210,7 +209,7 @@ class PagesTest {
         HtmlPage page = b.page("manage/configure");
         List<HtmlElement> rotate = buttons(page, "Rotate");
         assertThat(rotate).as("one Rotate button per organization").hasSizeGreaterThanOrEqualTo(2);
-        List<HtmlElement> test = buttons(page, "Test connection");
+        List<HtmlElement> test = buttons(page, "Test the saved connection");
         assertThat(test).isNotEmpty();
         test.get(0).click();
         b.settle();

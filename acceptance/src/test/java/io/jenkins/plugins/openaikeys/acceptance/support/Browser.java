@@ -95,6 +95,26 @@ public final class Browser implements AutoCloseable {
         web.waitForBackgroundJavaScript(5_000);
     }
 
+    /**
+     * Clicks a repeated chunk's Delete button. Jenkins removes the chunk when its fade-out CSS
+     * transition ends, and HtmlUnit runs no CSS transitions, so the end of it is signalled here
+     * as a browser would (under jenkins-test-harness Jenkins does the same itself, isRunAsTest).
+     */
+    public void delete(HtmlElement deleteButton) throws IOException {
+        HtmlElement chunk = (HtmlElement) deleteButton.getEnclosingElement("div");
+        while (chunk != null && !chunk.getAttribute("class").contains("repeated-chunk")) {
+            chunk = (HtmlElement) chunk.getEnclosingElement("div");
+        }
+        if (chunk == null) {
+            throw new AssertionError("no repeated chunk around " + deleteButton);
+        }
+        chunk.setAttribute("data-acceptance-deleted", "true");
+        deleteButton.click();
+        ((HtmlPage) deleteButton.getPage()).executeJavaScript("document.querySelectorAll('[data-acceptance-deleted]')"
+                + ".forEach(function (n) { if (n.ontransitionend) { n.ontransitionend({}); } });");
+        settle();
+    }
+
     /** Clicks a form's "Save" button and returns the page Jenkins answers with. */
     public HtmlPage save(HtmlPage page) throws IOException {
         HtmlElement save = page.getFirstByXPath("//form[@name='config']//button[@name='Submit']"
