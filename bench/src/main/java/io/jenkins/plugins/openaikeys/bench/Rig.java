@@ -1,17 +1,17 @@
 package io.jenkins.plugins.openaikeys.bench;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
-import io.jenkins.plugins.openaikeys.core.broker.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
-import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.vault.AppRoleAuth;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;

@@ -2,7 +2,6 @@ package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.http.Sleeper;
 import io.jenkins.plugins.openaikeys.core.openai.AdminKey;
@@ -10,6 +9,7 @@ import io.jenkins.plugins.openaikeys.core.openai.CreatedAdminKey;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException;

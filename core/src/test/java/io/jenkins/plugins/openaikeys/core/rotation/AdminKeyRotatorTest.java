@@ -1,14 +1,14 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Call;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

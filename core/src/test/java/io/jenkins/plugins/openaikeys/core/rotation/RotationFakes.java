@@ -1,17 +1,17 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeAdminKey;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
 import io.jenkins.plugins.openaikeys.core.vault.TokenAuth;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
