@@ -18,6 +18,7 @@ import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.vault.PemCertificates;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
 import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.openaikeys;
+package io.jenkins.plugins.openaikeys.core.vault;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +8,10 @@ import java.security.cert.CertificateFactory;
 /**
  * Checks the "Vault CA certificate" field: one or more PEM certificates and nothing else, so
  * that a pasted private key or a truncated bundle is caught on the form instead of at the
- * first build. Jenkins-free; could move to {@code core.vault} next to {@code VaultTls}.
+ * first build. Public for the plugin's form check; {@link VaultTls} reads the same field when
+ * it builds the trust for a {@link VaultEndpoint}.
  */
-final class PemCertificates {
+public final class PemCertificates {
 
     private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
 
@@ -18,7 +19,7 @@ final class PemCertificates {
     }
 
     /** @throws IllegalArgumentException one sentence when the text is not a PEM certificate bundle */
-    static void check(String pem) {
+    public static void check(String pem) {
         if (pem == null || pem.isBlank()) {
             return;
         }
