@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.http.Sleeper;
 import okhttp3.HttpUrl;
@@ -48,11 +49,11 @@ public final class OpenAiAdminClient {
                 .build();
         OpenAiErrors errors = new OpenAiErrors(base.host(), base.toString());
         OpenAiTransport transport = new OpenAiTransport(http, base, b.adminKey, b.organizationId, UserAgent.value());
-        Backoff backoff = new Backoff(b.retryPolicy, b.clock, b.sleeper, errors);
+        Retrier retrier = new Retrier(b.retryPolicy, b.clock, b.sleeper, Retrier.Budget.ELAPSED);
         this.json = new OpenAiJson(errors);
-        this.executor = new CallExecutor(transport, backoff, errors);
+        this.executor = new CallExecutor(transport, retrier, errors);
         this.pager = new Pager(executor, errors, b.pageSize);
-        this.creator = new ServiceAccountCreator(transport, backoff, errors, json,
+        this.creator = new ServiceAccountCreator(transport, retrier, errors, json,
                 new ServiceAccountCreator.Accounts() {
                     @Override
                     public List<ServiceAccount> list(String projectId) {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.vault;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.http.Sleeper;
 import okhttp3.OkHttpClient;
@@ -41,10 +42,10 @@ public final class VaultClient {
                     + "and the keys. Configure the Vault CA certificate instead.", endpoint.address());
         }
         ObjectMapper mapper = new ObjectMapper();
-        VaultHttp http = new VaultHttp(endpoint, VaultHttpClients.okHttp(endpoint, b.httpClient), b.clock, b.sleeper,
-                b.retryPolicy, mapper);
-        DriverLogin driver = new DriverLogin(endpoint, VaultHttpClients.jdk(endpoint), b.clock, b.sleeper,
-                b.retryPolicy, http::errors);
+        Retrier retrier = new Retrier(b.retryPolicy, b.clock, b.sleeper, Retrier.Budget.WAITS);
+        VaultHttp http = new VaultHttp(endpoint, VaultHttpClients.okHttp(endpoint, b.httpClient), retrier, mapper);
+        DriverLogin driver = new DriverLogin(endpoint, VaultHttpClients.jdk(endpoint), b.clock, retrier,
+                http::errors);
         TokenSource source = new VaultTokenSource(auth, driver, http, b.clock);
         VaultTokenCache.Key key = new VaultTokenCache.Key(endpoint.address(), endpoint.namespace(), auth.identity());
         this.session = new VaultSession(http, b.tokenCache, key, source, b.clock);
