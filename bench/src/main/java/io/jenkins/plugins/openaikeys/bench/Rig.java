@@ -2,6 +2,7 @@ package io.jenkins.plugins.openaikeys.bench;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
@@ -87,9 +88,12 @@ final class Rig implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         VaultClient vaultClient = VaultClient.builder(VaultEndpoint.of(vault.address()),
                         new AppRoleAuth("approle", ROLE_ID, secretId))
-                .tokenCache(new VaultTokenCache()).clock(clock).retryPolicy(retries).httpClient(http).build();
+                .tokenCache(new VaultTokenCache())
+                .settings(ClientSettings.DEFAULTS.withClock(clock).withRetryPolicy(retries).withHttpClient(http))
+                .build();
         KeySource admin = AdminApiKeySource.builder(vaultClient, KV_MOUNT, KV_PATH)
-                .httpClient(http).retryPolicy(retries).clock(clock).build();
+                .settings(ClientSettings.DEFAULTS.withClock(clock).withRetryPolicy(retries).withHttpClient(http))
+                .build();
         KeySource engine = new VaultEngineKeySource(vaultClient, ENGINE_MOUNT, clock);
         Map<String, Role> roles = Map.of(
                 ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of("**")),

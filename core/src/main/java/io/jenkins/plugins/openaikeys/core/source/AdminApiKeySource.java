@@ -5,8 +5,7 @@ import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
-import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.openai.CreatedServiceAccount;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
@@ -68,21 +67,21 @@ public final class AdminApiKeySource implements KeySource {
      */
     public AdminApiKeySource(VaultClient vault, String kvMount, String kvPath, ServiceAccountNames names,
                              OkHttpClient http, Clock clock) {
-        this(builder(vault, kvMount, kvPath).names(names).httpClient(http).clock(clock));
+        this(builder(vault, kvMount, kvPath).names(names)
+                .settings(ClientSettings.DEFAULTS.withHttpClient(http).withClock(clock)));
     }
 
     private AdminApiKeySource(Builder b) {
         this.renamer = b.names;
         this.config = b.config != null ? b.config
-                : new AdminConfigCache(b.vault, b.kvMount, b.kvPath, b.configMaxAge, b.clock);
-        this.clock = b.clock;
-        OkHttpClient http = b.httpClient != null ? b.httpClient : new OkHttpClient();
+                : new AdminConfigCache(b.vault, b.kvMount, b.kvPath, b.configMaxAge, b.settings.clock());
+        this.clock = b.settings.clock();
+        ClientSettings shared = b.settings.withOwnHttpClient(); // one pool for every admin key's client
         this.clientFactory = c -> OpenAiAdminClient.builder().baseUrl(c.apiEndpoint()).adminKey(c.adminKey())
-                .organizationId(c.organizationId()).httpClient(http).retryPolicy(b.retryPolicy)
-                .clock(b.clock).sleeper(b.sleeper).build();
+                .organizationId(c.organizationId()).settings(shared).build();
     }
 
-    /** For settings beyond the constructor's: retries, sleeper, cache age, a shared cache. */
+    /** For settings beyond the constructor's: {@link ClientSettings}, cache age, a shared cache. */
     public static Builder builder(VaultClient vault, String kvMount, String kvPath) {
         return new Builder(vault, kvMount, kvPath);
     }
@@ -201,17 +200,14 @@ public final class AdminApiKeySource implements KeySource {
         return "AdminApiKeySource{config=" + config.location() + "}";
     }
 
-    /** Wiring with safe defaults: a 30-second config cache, default retries, the system clock. */
+    /** Wiring with safe defaults: a 30-second config cache and {@link ClientSettings#DEFAULTS}. */
     public static final class Builder {
         private final VaultClient vault;
         private final String kvMount;
         private final String kvPath;
         private AdminConfigCache config;
         private Duration configMaxAge = AdminConfigCache.DEFAULT_MAX_AGE;
-        private OkHttpClient httpClient;
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
+        private ClientSettings settings = ClientSettings.DEFAULTS;
         private ServiceAccountNames names = new ServiceAccountNames();
 
         private Builder(VaultClient vault, String kvMount, String kvPath) {
@@ -243,24 +239,12 @@ public final class AdminApiKeySource implements KeySource {
             return this;
         }
 
-        /** A shared base client whose connection pool the OpenAI clients reuse. */
-        public Builder httpClient(OkHttpClient client) {
-            this.httpClient = client;
-            return this;
-        }
-
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy);
-            return this;
-        }
-
-        public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c);
-            return this;
-        }
-
-        public Builder sleeper(Sleeper s) {
-            this.sleeper = Objects.requireNonNull(s);
+        /**
+         * The shared client (whose pool the OpenAI clients reuse), retry policy, clock and sleeper
+         * (default {@link ClientSettings#DEFAULTS}).
+         */
+        public Builder settings(ClientSettings s) {
+            this.settings = Objects.requireNonNull(s);
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Call;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
@@ -370,7 +371,7 @@ class AdminKeyRotatorTest {
     @Test
     void missingAdminConfigFailsWithOneSentence() {
         AdminKeyRotator rotator = AdminKeyRotator.builder("main", f.proxiedClient(), "secret", "no/such/path")
-                .clock(f.time).sleeper(f.time).retryPolicy(RotationFakes.POLICY).build();
+                .settings(ClientSettings.DEFAULTS.withTime(f.time).withRetryPolicy(RotationFakes.POLICY)).build();
         RotationResult r = rotate(rotator);
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.message()).startsWith("Could not read the admin config secret/no/such/path for rotation (")

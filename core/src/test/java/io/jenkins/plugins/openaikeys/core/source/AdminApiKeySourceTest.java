@@ -5,6 +5,7 @@ import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeAdminKey;
@@ -253,7 +254,7 @@ class AdminApiKeySourceTest {
     @Test
     void aMissingAdminConfigNamesItsPath() {
         AdminApiKeySource source = AdminApiKeySource.builder(fakes.vaultClient(), KV_MOUNT, "jenkins/openai/nope")
-                .clock(fakes.time).sleeper(fakes.time).retryPolicy(BrokerFakes.POLICY).build();
+                .settings(ClientSettings.DEFAULTS.withTime(fakes.time).withRetryPolicy(BrokerFakes.POLICY)).build();
         KeyBroker broker = broker(source);
         assertThatThrownBy(() -> mint(broker)).isInstanceOf(BrokerException.class)
                 .hasMessage("The OpenAI admin config secret/jenkins/openai/nope does not exist in Vault: write"

@@ -2,6 +2,7 @@ package io.jenkins.plugins.openaikeys.core.source;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
@@ -42,6 +43,8 @@ final class BrokerFakes implements AutoCloseable {
     static final Duration H1 = Duration.ofHours(1);
 
     final FakeTime time = new FakeTime();
+    /** What every client here is built with: fake time as clock and sleeper, {@link #POLICY}. */
+    final ClientSettings settings = ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(POLICY);
     final FakeOpenAi openai = FakeOpenAi.start(time);
     final FakeOrganization org = openai.createOrganization();
     final FakeProject project = org.createProject("evals");
@@ -75,13 +78,13 @@ final class BrokerFakes implements AutoCloseable {
     }
 
     VaultClient vaultClient(VaultEndpoint endpoint, VaultAuthMethod auth) {
-        return VaultClient.builder(endpoint, auth).tokenCache(tokens).clock(time).sleeper(time)
-                .retryPolicy(POLICY).build();
+        return VaultClient.builder(endpoint, auth).tokenCache(tokens)
+                .settings(settings).build();
     }
 
     AdminApiKeySource adminSource(VaultClient client) {
-        return AdminApiKeySource.builder(client, KV_MOUNT, KV_PATH).clock(time).sleeper(time)
-                .retryPolicy(POLICY).build();
+        return AdminApiKeySource.builder(client, KV_MOUNT, KV_PATH)
+                .settings(settings).build();
     }
 
     VaultEngineKeySource engineSource(VaultClient client) {

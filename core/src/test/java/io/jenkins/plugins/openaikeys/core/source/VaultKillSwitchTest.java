@@ -9,6 +9,7 @@ import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.vault.TokenAuth;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
@@ -90,7 +91,7 @@ class VaultKillSwitchTest {
     @Test
     void theBoundIsConfigurable() {
         AdminApiKeySource source = AdminApiKeySource.builder(fakes.vaultClient(), KV_MOUNT, KV_PATH)
-                .clock(fakes.time).sleeper(fakes.time).retryPolicy(BrokerFakes.POLICY)
+                .settings(ClientSettings.DEFAULTS.withTime(fakes.time).withRetryPolicy(BrokerFakes.POLICY))
                 .configMaxAge(Duration.ofSeconds(5)).build();
         KeyBroker broker = fakes.broker(source, null);
         broker.revoke(mint(broker).handle());
