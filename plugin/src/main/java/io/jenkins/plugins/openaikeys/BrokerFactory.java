@@ -1,13 +1,13 @@
 package io.jenkins.plugins.openaikeys;
 
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
-import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
-import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
-import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.policy.RoleCatalog;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
 import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.openaikeys;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
-import io.jenkins.plugins.openaikeys.core.broker.Ttls;
+import io.jenkins.plugins.openaikeys.core.policy.Ttls;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import java.time.Duration;
 import java.util.logging.Level;

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.openaikeys;
 
-import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
-import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
-import io.jenkins.plugins.openaikeys.core.broker.SourceKind;
+import io.jenkins.plugins.openaikeys.core.policy.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.policy.RoleCatalog;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

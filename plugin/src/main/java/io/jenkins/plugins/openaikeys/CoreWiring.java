@@ -1,15 +1,12 @@
 package io.jenkins.plugins.openaikeys;
 
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.FileRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
-import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.RevokeBackoff;
-import io.jenkins.plugins.openaikeys.core.broker.RoleCatalog;
-import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
-import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
-import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
+import io.jenkins.plugins.openaikeys.core.ledger.FileRevocationLedger;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.policy.RoleCatalog;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyLifetime;
 import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyRotator;
 import io.jenkins.plugins.openaikeys.core.rotation.EngineKeyRotator;
@@ -18,7 +15,9 @@ import io.jenkins.plugins.openaikeys.core.rotation.RotationRecord;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
@@ -41,14 +40,19 @@ final class CoreWiring {
     private CoreWiring() {
     }
 
+    /**
+     * What every core client is built with: the plugin's shared okhttp client, default retries,
+     * the system clock, real sleeping.
+     */
+    static ClientSettings settings(OkHttpClient http) {
+        return ClientSettings.DEFAULTS.withHttpClient(http);
+    }
+
     static VaultClient vaultClient(VaultEndpoint endpoint, VaultAuthMethod auth, VaultTokenCache tokenCache,
                                    OkHttpClient http) {
         return VaultClient.builder(endpoint, auth)
                 .tokenCache(tokenCache)
-                .httpClient(http)
-                .clock(Clock.systemUTC())
-                .sleeper(Sleeper.SYSTEM)
-                .retryPolicy(RetryPolicy.DEFAULT)
+                .settings(settings(http))
                 .build();
     }
 
@@ -56,8 +60,7 @@ final class CoreWiring {
                                             OkHttpClient http, Duration adminConfigRecheck) {
         return AdminApiKeySource.builder(vault, org.getKvMount(), org.getKvPath())
                 .names(names)
-                .httpClient(http)
-                .clock(Clock.systemUTC())
+                .settings(settings(http))
                 .configMaxAge(adminConfigRecheck)
                 .build();
     }
@@ -75,10 +78,7 @@ final class CoreWiring {
         return AdminKeyRotator.builder(org.getName(), vault, org.getKvMount(), org.getKvPath())
                 .afterKeyChange(source.adminConfig()::invalidate)
                 .keyLifetime(lifetime)
-                .httpClient(http)
-                .retryPolicy(RetryPolicy.DEFAULT)
-                .clock(Clock.systemUTC())
-                .sleeper(Sleeper.SYSTEM)
+                .settings(settings(http))
                 .build();
     }
 

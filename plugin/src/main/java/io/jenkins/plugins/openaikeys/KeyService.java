@@ -10,7 +10,7 @@ import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
-import io.jenkins.plugins.openaikeys.core.broker.Ttls;
+import io.jenkins.plugins.openaikeys.core.policy.Ttls;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -4,7 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.ExtensionList;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
-import io.jenkins.plugins.openaikeys.core.broker.SourceKind;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.openaikeys;
 
-import hudson.DescriptorExtensionList;
 import hudson.BulkChange;
+import hudson.DescriptorExtensionList;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.Descriptor;
@@ -9,15 +9,16 @@ import hudson.util.FormValidation;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
-import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
-import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.rotation.AdminKeyLifetime;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationRecord;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationSchedule;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.vault.PemCertificates;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
 import io.jenkins.plugins.openaikeys.core.vault.VaultTokenCache;
 import java.io.IOException;

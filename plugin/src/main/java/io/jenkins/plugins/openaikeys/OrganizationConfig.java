@@ -4,7 +4,7 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
-import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.policy.OrganizationSpec;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
 import java.util.regex.Pattern;
 import jenkins.model.Jenkins;

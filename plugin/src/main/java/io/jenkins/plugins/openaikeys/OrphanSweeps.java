@@ -2,8 +2,8 @@ package io.jenkins.plugins.openaikeys;
 
 import hudson.model.TaskListener;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
 import io.jenkins.plugins.openaikeys.core.sweep.OrphanSweeper;
 import io.jenkins.plugins.openaikeys.core.sweep.ServiceAccountDirectory;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepPolicy;

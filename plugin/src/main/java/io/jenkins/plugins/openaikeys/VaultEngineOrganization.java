@@ -2,8 +2,8 @@ package io.jenkins.plugins.openaikeys;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.openaikeys.core.broker.OrganizationSpec;
-import io.jenkins.plugins.openaikeys.core.broker.SourceKind;
+import io.jenkins.plugins.openaikeys.core.policy.OrganizationSpec;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;

@@ -7,7 +7,7 @@ import hudson.ExtensionList;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
 import java.time.Duration;
 import java.util.List;
 import org.htmlunit.html.HtmlButton;

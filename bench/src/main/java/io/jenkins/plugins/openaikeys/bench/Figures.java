@@ -1,6 +1,6 @@
 package io.jenkins.plugins.openaikeys.bench;
 
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfigCache;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfigCache;
 
 /**
  * Runs the four measurements in order and turns each result into report lines with their

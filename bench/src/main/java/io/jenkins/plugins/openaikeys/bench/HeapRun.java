@@ -1,11 +1,11 @@
 package io.jenkins.plugins.openaikeys.bench;
 
-import io.jenkins.plugins.openaikeys.core.broker.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

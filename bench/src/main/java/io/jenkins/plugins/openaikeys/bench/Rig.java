@@ -1,17 +1,18 @@
 package io.jenkins.plugins.openaikeys.bench;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
-import io.jenkins.plugins.openaikeys.core.broker.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
-import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.vault.AppRoleAuth;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
@@ -87,9 +88,12 @@ final class Rig implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         VaultClient vaultClient = VaultClient.builder(VaultEndpoint.of(vault.address()),
                         new AppRoleAuth("approle", ROLE_ID, secretId))
-                .tokenCache(new VaultTokenCache()).clock(clock).retryPolicy(retries).httpClient(http).build();
+                .tokenCache(new VaultTokenCache())
+                .settings(ClientSettings.DEFAULTS.withClock(clock).withRetryPolicy(retries).withHttpClient(http))
+                .build();
         KeySource admin = AdminApiKeySource.builder(vaultClient, KV_MOUNT, KV_PATH)
-                .httpClient(http).retryPolicy(retries).clock(clock).build();
+                .settings(ClientSettings.DEFAULTS.withClock(clock).withRetryPolicy(retries).withHttpClient(http))
+                .build();
         KeySource engine = new VaultEngineKeySource(vaultClient, ENGINE_MOUNT, clock);
         Map<String, Role> roles = Map.of(
                 ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of("**")),

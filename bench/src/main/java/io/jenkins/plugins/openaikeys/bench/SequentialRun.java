@@ -1,8 +1,8 @@
 package io.jenkins.plugins.openaikeys.bench;
 
-import io.jenkins.plugins.openaikeys.core.broker.InMemoryRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
 
 import java.util.Arrays;
 

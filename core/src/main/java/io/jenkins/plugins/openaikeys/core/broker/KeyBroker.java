@@ -1,6 +1,13 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.policy.JobGlob;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.policy.RoleCatalog;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.policy.Ttls;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +46,8 @@ import java.util.logging.Logger;
 public final class KeyBroker {
 
     private static final Logger LOG = Logger.getLogger(KeyBroker.class.getName());
-    static final String CONFIG_PAGE = "Manage Jenkins → System → OpenAI Ephemeral Keys";
+    /** Where an administrator fixes what an error message names; quoted by the key sources too. */
+    public static final String CONFIG_PAGE = "Manage Jenkins → System → OpenAI Ephemeral Keys";
     /** How many completed revokes are remembered; older ones cost one harmless remote call. */
     private static final int REMEMBERED_REVOKES = 10_000;
 

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.policy.Ttls;
+
 import java.time.Duration;
 
 /**

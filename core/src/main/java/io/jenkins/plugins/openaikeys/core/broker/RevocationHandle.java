@@ -1,5 +1,8 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
+
 import java.io.Serializable;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -1,71 +1,70 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
+import io.jenkins.plugins.openaikeys.core.http.Retrier.Outcome;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Runs a call that is safe to repeat (reads, deletes) until it succeeds, fails for good, or
- * runs out of attempts or time; every failed attempt is logged with its {@code x-request-id}.
+ * runs out of attempts or time ({@link Retrier}); every failed attempt is logged with its
+ * {@code x-request-id}.
  */
 final class CallExecutor {
 
     private static final Logger LOGGER = Logger.getLogger(CallExecutor.class.getName());
 
     private final OpenAiTransport transport;
-    private final Backoff backoff;
+    private final Retrier retrier;
     private final OpenAiErrors errors;
 
-    CallExecutor(OpenAiTransport transport, Backoff backoff, OpenAiErrors errors) {
+    CallExecutor(OpenAiTransport transport, Retrier retrier, OpenAiErrors errors) {
         this.transport = transport;
-        this.backoff = backoff;
+        this.retrier = retrier;
         this.errors = errors;
     }
 
     /** A 2xx answer, or one with a status the call accepts; otherwise an {@link OpenAiException}. */
     RawResponse execute(ApiCall call) {
-        Instant start = backoff.now();
-        for (int attempts = 1; ; attempts++) {
-            RawResponse r;
-            try {
-                r = transport.send(call);
-            } catch (IOException e) {
-                if (isInterruption(e)) {
-                    Thread.currentThread().interrupt();
-                    throw errors.interrupted(call);
-                }
-                if (call.unknownOutcomeAdvice() != null && !Outcomes.surelyNotSent(e)) {
-                    throw logged(errors.unknownOutcome(call, e.getClass().getSimpleName(), null));
-                }
-                Optional<Duration> delay = backoff.next(attempts, start, null);
-                if (delay.isEmpty()) {
-                    throw logged(errors.unreachable(call, e, attempts));
-                }
-                LOGGER.log(Level.FINE, "OpenAI {0} failed ({1}) on attempt {2}, retrying in {3} ms",
-                        new Object[] {call.describe(), e.getClass().getSimpleName(), attempts, delay.get().toMillis()});
-                backoff.sleep(delay.get(), call);
-                continue;
+        return retrier.run(attempts -> attempt(call));
+    }
+
+    private Outcome<RawResponse> attempt(ApiCall call) {
+        RawResponse r;
+        try {
+            r = transport.send(call);
+        } catch (IOException e) {
+            if (isInterruption(e)) {
+                Thread.currentThread().interrupt();
+                throw errors.interrupted(call);
             }
-            if (r.isSuccess() || call.accepts(r.status())) {
-                return r;
+            if (call.unknownOutcomeAdvice() != null && !Outcomes.surelyNotSent(e)) {
+                throw logged(errors.unknownOutcome(call, e.getClass().getSimpleName(), null));
             }
-            if (call.unknownOutcomeAdvice() != null && Outcomes.isAmbiguousStatus(r.status())) {
-                throw logged(errors.unknownOutcome(call, "status " + r.status(), r));
-            }
-            Optional<Duration> delay = errors.isRetryable(r) ? backoff.next(attempts, start, r) : Optional.empty();
-            if (delay.isEmpty()) {
-                OpenAiException failure = errors.fromResponse(call, r, attempts, backoff.since(start));
-                throw logged(failure);
-            }
-            LOGGER.log(Level.FINE, "OpenAI {0} answered {1} (x-request-id {2}) on attempt {3}, retrying in {4} ms",
-                    new Object[] {call.describe(), r.status(), r.requestId(), attempts, delay.get().toMillis()});
-            backoff.sleep(delay.get(), call);
+            return Outcome.<RawResponse>failure((attempts, elapsed) -> logged(errors.unreachable(call, e, attempts)))
+                    .beforeRetry((attempts, delay) -> LOGGER.log(Level.FINE,
+                            "OpenAI {0} failed ({1}) on attempt {2}, retrying in {3} ms", new Object[] {
+                                call.describe(), e.getClass().getSimpleName(), attempts, delay.toMillis()}))
+                    .whenInterrupted(() -> errors.interrupted(call));
         }
+        if (r.isSuccess() || call.accepts(r.status())) {
+            return Outcome.success(r);
+        }
+        if (call.unknownOutcomeAdvice() != null && Outcomes.isAmbiguousStatus(r.status())) {
+            throw logged(errors.unknownOutcome(call, "status " + r.status(), r));
+        }
+        return Outcome.<RawResponse>failure((attempts, elapsed) -> logged(errors.fromResponse(call, r, attempts,
+                        elapsed)))
+                .retryableIf(errors.isRetryable(r))
+                .hintedBy(r::header)
+                .beforeRetry((attempts, delay) -> LOGGER.log(Level.FINE,
+                        "OpenAI {0} answered {1} (x-request-id {2}) on attempt {3}, retrying in {4} ms", new Object[] {
+                            call.describe(), r.status(), r.requestId(), attempts, delay.toMillis()}))
+                .whenInterrupted(() -> errors.interrupted(call));
     }
 
     /**

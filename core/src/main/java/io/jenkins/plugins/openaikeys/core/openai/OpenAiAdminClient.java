@@ -1,12 +1,11 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -40,7 +39,7 @@ public final class OpenAiAdminClient {
         if (base == null) {
             throw new IllegalArgumentException("the OpenAI base URL is not an http(s) URL: " + b.baseUrl);
         }
-        OkHttpClient http = (b.httpClient == null ? new OkHttpClient() : b.httpClient).newBuilder()
+        OkHttpClient http = b.settings.withOwnHttpClient().httpClient().newBuilder()
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout)
                 .retryOnConnectionFailure(false) // OkHttp would silently repeat a create POST
@@ -48,11 +47,11 @@ public final class OpenAiAdminClient {
                 .build();
         OpenAiErrors errors = new OpenAiErrors(base.host(), base.toString());
         OpenAiTransport transport = new OpenAiTransport(http, base, b.adminKey, b.organizationId, UserAgent.value());
-        Backoff backoff = new Backoff(b.retryPolicy, b.clock, b.sleeper, errors);
+        Retrier retrier = b.settings.retrier(Retrier.Budget.ELAPSED);
         this.json = new OpenAiJson(errors);
-        this.executor = new CallExecutor(transport, backoff, errors);
+        this.executor = new CallExecutor(transport, retrier, errors);
         this.pager = new Pager(executor, errors, b.pageSize);
-        this.creator = new ServiceAccountCreator(transport, backoff, errors, json,
+        this.creator = new ServiceAccountCreator(transport, retrier, errors, json,
                 new ServiceAccountCreator.Accounts() {
                     @Override
                     public List<ServiceAccount> list(String projectId) {
@@ -136,12 +135,9 @@ public final class OpenAiAdminClient {
         private String baseUrl = "https://api.openai.com/v1";
         private SecretString adminKey;
         private String organizationId;
-        private OkHttpClient httpClient;
+        private ClientSettings settings = ClientSettings.DEFAULTS;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
         private int pageSize = DEFAULT_PAGE_SIZE;
 
         private Builder() {
@@ -170,9 +166,12 @@ public final class OpenAiAdminClient {
             return this;
         }
 
-        /** A shared client whose connection pool and dispatcher we reuse. */
-        public Builder httpClient(OkHttpClient client) {
-            this.httpClient = client;
+        /**
+         * The shared client (its connection pool and dispatcher reused), retry policy, clock and sleeper
+         * (default {@link ClientSettings#DEFAULTS}).
+         */
+        public Builder settings(ClientSettings s) {
+            this.settings = Objects.requireNonNull(s);
             return this;
         }
 
@@ -183,21 +182,6 @@ public final class OpenAiAdminClient {
 
         public Builder readTimeout(Duration d) {
             this.readTimeout = Objects.requireNonNull(d);
-            return this;
-        }
-
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy);
-            return this;
-        }
-
-        public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c);
-            return this;
-        }
-
-        public Builder sleeper(Sleeper s) {
-            this.sleeper = Objects.requireNonNull(s);
             return this;
         }
 

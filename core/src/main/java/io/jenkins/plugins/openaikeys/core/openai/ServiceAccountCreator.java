@@ -1,11 +1,11 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
+import io.jenkins.plugins.openaikeys.core.http.Retrier.Outcome;
+
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -35,25 +35,44 @@ final class ServiceAccountCreator {
     }
 
     private final OpenAiTransport transport;
-    private final Backoff backoff;
+    private final Retrier retrier;
     private final OpenAiErrors errors;
     private final OpenAiJson json;
     private final Accounts accounts;
 
-    ServiceAccountCreator(OpenAiTransport transport, Backoff backoff, OpenAiErrors errors, OpenAiJson json,
+    ServiceAccountCreator(OpenAiTransport transport, Retrier retrier, OpenAiErrors errors, OpenAiJson json,
                           Accounts accounts) {
         this.transport = transport;
-        this.backoff = backoff;
+        this.retrier = retrier;
         this.errors = errors;
         this.json = json;
         this.accounts = accounts;
     }
 
     CreatedServiceAccount create(String projectId, Supplier<String> uniqueNames) {
-        Instant start = backoff.now();
-        Set<String> used = new HashSet<>();
-        String name = fresh(uniqueNames, used);
-        for (int attempts = 1; ; attempts++) {
+        Creation creation = new Creation(projectId, uniqueNames);
+        return retrier.run(attempts -> creation.attempt());
+    }
+
+    /** One create, over its attempts: the name in use, and whether the last attempt burnt it. */
+    private final class Creation {
+        private final String projectId;
+        private final Supplier<String> uniqueNames;
+        private final Set<String> used = new HashSet<>();
+        private String currentName;
+        private boolean ambiguous;
+
+        Creation(String projectId, Supplier<String> uniqueNames) {
+            this.projectId = projectId;
+            this.uniqueNames = uniqueNames;
+            this.currentName = fresh(uniqueNames, used);
+        }
+
+        Outcome<CreatedServiceAccount> attempt() {
+            if (ambiguous) {
+                currentName = fresh(uniqueNames, used); // the last attempt may have created it under the old name
+            }
+            String name = currentName;
             ApiCall call = ApiCall.post(json.nameBody(name, null), "organization", "projects", projectId,
                     "service_accounts").aboutProject(projectId);
             RawResponse r = null;
@@ -64,10 +83,10 @@ final class ServiceAccountCreator {
                 io = e;
             }
             if (r != null && r.isSuccess()) {
-                return readCreated(call, r, projectId, name);
+                return Outcome.success(readCreated(call, r, projectId, name));
             }
             boolean interrupted = io != null && CallExecutor.isInterruption(io);
-            boolean ambiguous = io != null ? !Outcomes.surelyNotSent(io) : Outcomes.isAmbiguousStatus(r.status());
+            ambiguous = io != null ? !Outcomes.surelyNotSent(io) : Outcomes.isAmbiguousStatus(r.status());
             if (ambiguous) {
                 String why = io != null ? io.getClass().getSimpleName() : "status " + r.status();
                 String requestId = r == null ? null : r.requestId();
@@ -85,23 +104,22 @@ final class ServiceAccountCreator {
             if (interrupted) {
                 throw errors.interrupted(call);
             }
-            boolean retryable = io != null || errors.isRetryable(r);
-            Optional<Duration> delay = retryable ? backoff.next(attempts, start, r) : Optional.empty();
-            if (delay.isEmpty()) {
-                OpenAiException failure = io != null ? errors.unreachable(call, io, attempts)
-                        : errors.fromResponse(call, r, attempts, backoff.since(start));
+            IOException ioFailure = io;
+            RawResponse answer = r;
+            Outcome<CreatedServiceAccount> failed = Outcome.<CreatedServiceAccount>failure((attempts, elapsed) -> {
+                OpenAiException failure = ioFailure != null ? errors.unreachable(call, ioFailure, attempts)
+                        : errors.fromResponse(call, answer, attempts, elapsed);
                 // thrown, and reported by the caller (the broker's "Could not mint"): FINE here
                 LOGGER.log(Level.FINE, "Creating service account {0} failed: {1}",
                         new Object[] {name, failure.getMessage()});
-                throw failure;
-            }
-            LOGGER.log(Level.FINE, "Creating service account {0} in project {1} failed ({2}, x-request-id {3}), "
-                    + "retrying in {4} ms", new Object[] {name, projectId, io != null ? io.getClass().getSimpleName()
-                    : r.status(), r == null ? null : r.requestId(), delay.get().toMillis()});
-            backoff.sleep(delay.get(), call);
-            if (ambiguous) {
-                name = fresh(uniqueNames, used);
-            }
+                return failure;
+            }).retryableIf(io != null || errors.isRetryable(r))
+                    .beforeRetry((attempts, delay) -> LOGGER.log(Level.FINE, "Creating service account {0} in project"
+                            + " {1} failed ({2}, x-request-id {3}), retrying in {4} ms", new Object[] {name, projectId,
+                            ioFailure != null ? ioFailure.getClass().getSimpleName() : answer.status(),
+                            answer == null ? null : answer.requestId(), delay.toMillis()}))
+                    .whenInterrupted(() -> errors.interrupted(call));
+            return r == null ? failed : failed.hintedBy(r::header);
         }
     }
 

@@ -2,18 +2,16 @@ package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
-import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.openai.AdminKey;
 import io.jenkins.plugins.openaikeys.core.openai.CreatedAdminKey;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException;
-import okhttp3.OkHttpClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -72,13 +70,13 @@ public final class AdminKeyRotator implements Rotator {
         this.mount = b.mount;
         this.path = b.path;
         this.metadata = new RotationMetadata(vault, mount, path);
-        this.clock = b.clock;
+        this.clock = b.settings.clock();
         this.afterKeyChange = b.afterKeyChange;
-        OkHttpClient http = b.httpClient != null ? b.httpClient : new OkHttpClient();
+        ClientSettings shared = b.settings.withOwnHttpClient(); // one pool for the current and the new key
         this.clients = b.clients != null ? b.clients
                 : (url, key, org) -> OpenAiAdminClient.builder().baseUrl(url).adminKey(key).organizationId(org)
-                .httpClient(http).retryPolicy(b.retryPolicy).clock(b.clock).sleeper(b.sleeper).build();
-        this.names = b.names != null ? b.names : defaultNames(b.clock);
+                .settings(shared).build();
+        this.names = b.names != null ? b.names : defaultNames(clock);
     }
 
     /**
@@ -456,16 +454,13 @@ public final class AdminKeyRotator implements Rotator {
         return "AdminKeyRotator{" + organization + ", " + location() + "}";
     }
 
-    /** Wiring with safe defaults: default retries, the system clock, real sleeping, no cache hook. */
+    /** Wiring with safe defaults: {@link ClientSettings#DEFAULTS}, no cache hook. */
     public static final class Builder {
         private final String organization;
         private final VaultClient vault;
         private final String mount;
         private final String path;
-        private OkHttpClient httpClient;
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
+        private ClientSettings settings = ClientSettings.DEFAULTS;
         private Runnable afterKeyChange = () -> { };
         private Supplier<String> names;
         private ClientFactory clients;
@@ -487,24 +482,12 @@ public final class AdminKeyRotator implements Rotator {
             return this;
         }
 
-        /** A shared base client whose connection pool the OpenAI clients reuse. */
-        public Builder httpClient(OkHttpClient client) {
-            this.httpClient = client;
-            return this;
-        }
-
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy);
-            return this;
-        }
-
-        public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c);
-            return this;
-        }
-
-        public Builder sleeper(Sleeper s) {
-            this.sleeper = Objects.requireNonNull(s);
+        /**
+         * The shared client (whose pool the OpenAI clients reuse), retry policy, clock and sleeper
+         * (default {@link ClientSettings#DEFAULTS}).
+         */
+        public Builder settings(ClientSettings s) {
+            this.settings = Objects.requireNonNull(s);
             return this;
         }
 

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
-import io.jenkins.plugins.openaikeys.core.broker.Ttls;
+import io.jenkins.plugins.openaikeys.core.policy.Ttls;
 
 import java.time.Duration;
 import java.time.Instant;

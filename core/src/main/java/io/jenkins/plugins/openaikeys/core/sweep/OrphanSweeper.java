@@ -1,8 +1,8 @@
 package io.jenkins.plugins.openaikeys.core.sweep;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
-import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.openai.ServiceAccount;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 
 import java.time.Clock;
 import java.time.Instant;

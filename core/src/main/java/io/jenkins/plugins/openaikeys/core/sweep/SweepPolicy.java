@@ -1,6 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.sweep;
 
-import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -6,8 +6,8 @@ import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.api.Auth;
 import io.github.jopenlibs.vault.response.AuthResponse;
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
+import io.jenkins.plugins.openaikeys.core.http.Retrier.Outcome;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException.Kind;
 
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,48 +47,33 @@ final class DriverLogin {
     private final VaultEndpoint endpoint;
     private final HttpClient jdkClient;
     private final Clock clock;
-    private final Sleeper sleeper;
-    private final RetryPolicy retryPolicy;
+    private final Retrier retrier;
     private final Function<String, List<String>> errorParser;
 
-    DriverLogin(VaultEndpoint endpoint, HttpClient jdkClient, Clock clock, Sleeper sleeper, RetryPolicy retryPolicy,
+    DriverLogin(VaultEndpoint endpoint, HttpClient jdkClient, Clock clock, Retrier retrier,
                 Function<String, List<String>> errorParser) {
         this.endpoint = endpoint;
         this.jdkClient = jdkClient;
         this.clock = clock;
-        this.sleeper = sleeper;
-        this.retryPolicy = retryPolicy;
+        this.retrier = retrier;
         this.errorParser = errorParser;
     }
 
     VaultToken login(VaultAuthMethod method) {
-        int attempts = 0;
-        Duration waited = Duration.ZERO;
-        while (true) {
-            attempts++;
+        return retrier.run(attempts -> {
             VaultException failure;
             try {
-                return once(method);
+                return Outcome.success(once(method));
             } catch (VaultException e) {
                 failure = e;
             }
             boolean transientFailure = failure.kind() == Kind.UNREACHABLE
                     || failure.kind() == Kind.RATE_LIMITED || failure.kind() == Kind.SERVER_ERROR;
-            Optional<Duration> delay = transientFailure
-                    ? retryPolicy.nextDelay(attempts, waited, Optional.empty()) : Optional.empty();
-            if (delay.isEmpty()) {
-                throw failure;
-            }
-            LOG.log(Level.FINE, "Vault login {0} failed (\"{1}\"); retrying in {2} ms",
-                    new Object[] {method.identity(), failure.getMessage(), delay.get().toMillis()});
-            try {
-                sleeper.sleep(delay.get());
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
-            waited = waited.plus(delay.get());
-        }
+            return Outcome.<VaultToken>failure(failure)
+                    .retryableIf(transientFailure)
+                    .beforeRetry((n, delay) -> LOG.log(Level.FINE, "Vault login {0} failed (\"{1}\"); retrying in {2} ms",
+                            new Object[] {method.identity(), failure.getMessage(), delay.toMillis()}));
+        });
     }
 
     private VaultToken once(VaultAuthMethod method) {

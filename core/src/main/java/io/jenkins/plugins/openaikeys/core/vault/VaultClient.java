@@ -1,11 +1,9 @@
 package io.jenkins.plugins.openaikeys.core.vault;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
-import okhttp3.OkHttpClient;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -41,13 +39,15 @@ public final class VaultClient {
                     + "and the keys. Configure the Vault CA certificate instead.", endpoint.address());
         }
         ObjectMapper mapper = new ObjectMapper();
-        VaultHttp http = new VaultHttp(endpoint, VaultHttpClients.okHttp(endpoint, b.httpClient), b.clock, b.sleeper,
-                b.retryPolicy, mapper);
-        DriverLogin driver = new DriverLogin(endpoint, VaultHttpClients.jdk(endpoint), b.clock, b.sleeper,
-                b.retryPolicy, http::errors);
-        TokenSource source = new VaultTokenSource(auth, driver, http, b.clock);
+        ClientSettings settings = b.settings;
+        Retrier retrier = settings.retrier(Retrier.Budget.WAITS);
+        VaultHttp http = new VaultHttp(endpoint, VaultHttpClients.okHttp(endpoint, settings.httpClient()), retrier,
+                mapper);
+        DriverLogin driver = new DriverLogin(endpoint, VaultHttpClients.jdk(endpoint), settings.clock(), retrier,
+                http::errors);
+        TokenSource source = new VaultTokenSource(auth, driver, http, settings.clock());
         VaultTokenCache.Key key = new VaultTokenCache.Key(endpoint.address(), endpoint.namespace(), auth.identity());
-        this.session = new VaultSession(http, b.tokenCache, key, source, b.clock);
+        this.session = new VaultSession(http, b.tokenCache, key, source, settings.clock());
         this.kv = new KvV2(session);
         this.leases = new Leases(session);
         this.engine = new OpenAiEngine(session, leases);
@@ -136,15 +136,12 @@ public final class VaultClient {
                 + ", " + auth.identity() + "}";
     }
 
-    /** Settings with safe defaults: a private token cache, the system clock, real sleeping, default retries. */
+    /** Settings with safe defaults: a private token cache and {@link ClientSettings#DEFAULTS}. */
     public static final class Builder {
         private final VaultEndpoint endpoint;
         private final VaultAuthMethod auth;
         private VaultTokenCache tokenCache = new VaultTokenCache();
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-        private OkHttpClient httpClient;
+        private ClientSettings settings = ClientSettings.DEFAULTS;
 
         private Builder(VaultEndpoint endpoint, VaultAuthMethod auth) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -156,24 +153,12 @@ public final class VaultClient {
             return this;
         }
 
-        public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c);
-            return this;
-        }
-
-        public Builder sleeper(Sleeper s) {
-            this.sleeper = Objects.requireNonNull(s);
-            return this;
-        }
-
-        public Builder retryPolicy(RetryPolicy p) {
-            this.retryPolicy = Objects.requireNonNull(p);
-            return this;
-        }
-
-        /** A shared base client (connection pool, dispatcher); TLS and timeouts are set per endpoint. */
-        public Builder httpClient(OkHttpClient base) {
-            this.httpClient = base;
+        /**
+         * The shared base client (TLS and timeouts are set per endpoint), retry policy, clock and sleeper
+         * (default {@link ClientSettings#DEFAULTS}).
+         */
+        public Builder settings(ClientSettings s) {
+            this.settings = Objects.requireNonNull(s);
             return this;
         }
 

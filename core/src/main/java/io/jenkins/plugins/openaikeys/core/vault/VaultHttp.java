@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.http.RetryAfter;
+import io.jenkins.plugins.openaikeys.core.http.Retrier;
+import io.jenkins.plugins.openaikeys.core.http.Retrier.Outcome;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
-import io.jenkins.plugins.openaikeys.core.http.Sleeper;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -18,18 +18,16 @@ import okio.BufferedSource;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Sends one {@link VaultRequest} with okhttp: adds the token and namespace headers, retries
- * transient failures under the shared {@link RetryPolicy} (never a sealed Vault), caps the
+ * transient failures with the shared {@link Retrier} (never a sealed Vault), caps the
  * body at {@link #MAX_BODY_BYTES}, and turns every failure into a {@link VaultException}.
  *
  * <p>A request that is not replayable (a {@code creds} read creates an OpenAI account, a
@@ -47,19 +45,14 @@ final class VaultHttp {
     private final VaultEndpoint endpoint;
     private final HttpUrl base;
     private final OkHttpClient client;
-    private final Clock clock;
-    private final Sleeper sleeper;
-    private final RetryPolicy retryPolicy;
+    private final Retrier retrier;
     private final ObjectMapper mapper;
 
-    VaultHttp(VaultEndpoint endpoint, OkHttpClient client, Clock clock, Sleeper sleeper, RetryPolicy retryPolicy,
-              ObjectMapper mapper) {
+    VaultHttp(VaultEndpoint endpoint, OkHttpClient client, Retrier retrier, ObjectMapper mapper) {
         this.endpoint = endpoint;
         this.base = HttpUrl.get(endpoint.address() + "/v1/");
         this.client = client;
-        this.clock = clock;
-        this.sleeper = sleeper;
-        this.retryPolicy = retryPolicy;
+        this.retrier = retrier;
         this.mapper = mapper;
     }
 
@@ -74,44 +67,36 @@ final class VaultHttp {
     /** The parsed JSON answer, or null when Vault answered without a body (204). */
     JsonNode send(VaultRequest req, SecretString token) {
         Request request = build(req, token);
-        int attempts = 0;
-        Duration waited = Duration.ZERO;
-        while (true) {
-            attempts++;
-            VaultException failure;
-            Optional<Duration> hint = Optional.empty();
-            try (Response response = client.newCall(request).execute()) {
-                int status = response.code();
-                String body = readCapped(req, response.body());
-                if (status >= 200 && status < 300) {
-                    return parse(req, body);
-                }
-                List<String> errors = errors(body);
-                failure = VaultErrors.fromResponse(endpoint.address(), endpoint.namespace(), req, status, errors);
-                if (!retryable(req, status, failure)) {
-                    throw failure;
-                }
-                hint = RetryAfter.from(response::header, clock);
-            } catch (IOException e) {
-                failure = VaultErrors.unreachable(endpoint.address(), e);
-                if (!req.replayable() && !(e instanceof ConnectException)) {
-                    throw failure;
-                }
+        return retrier.run(attempts -> attempt(req, request));
+    }
+
+    private Outcome<JsonNode> attempt(VaultRequest req, Request request) {
+        VaultException failure;
+        Function<String, String> headers = null;
+        try (Response response = client.newCall(request).execute()) {
+            int status = response.code();
+            String body = readCapped(req, response.body());
+            if (status >= 200 && status < 300) {
+                return Outcome.success(parse(req, body));
             }
-            Optional<Duration> delay = retryPolicy.nextDelay(attempts, waited, hint);
-            if (delay.isEmpty()) {
+            List<String> errors = errors(body);
+            failure = VaultErrors.fromResponse(endpoint.address(), endpoint.namespace(), req, status, errors);
+            if (!retryable(req, status, failure)) {
                 throw failure;
             }
-            LOG.log(Level.FINE, "Vault {0} answered \"{1}\"; retrying in {2} ms (attempt {3})",
-                    new Object[] {req, failure.getMessage(), delay.get().toMillis(), attempts + 1});
-            try {
-                sleeper.sleep(delay.get());
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
+            headers = response::header;
+        } catch (IOException e) {
+            failure = VaultErrors.unreachable(endpoint.address(), e);
+            if (!req.replayable() && !(e instanceof ConnectException)) {
                 throw failure;
             }
-            waited = waited.plus(delay.get());
         }
+        VaultException retried = failure;
+        Outcome<JsonNode> outcome = Outcome.<JsonNode>failure(failure)
+                .beforeRetry((attempts, delay) -> LOG.log(Level.FINE,
+                        "Vault {0} answered \"{1}\"; retrying in {2} ms (attempt {3})",
+                        new Object[] {req, retried.getMessage(), delay.toMillis(), attempts + 1}));
+        return headers == null ? outcome : outcome.hintedBy(headers);
     }
 
     static boolean retryable(VaultRequest req, int status, VaultException failure) {

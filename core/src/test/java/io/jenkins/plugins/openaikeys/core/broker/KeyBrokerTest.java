@@ -1,7 +1,15 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
-import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.ledger.FileRevocationLedger;
+import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.policy.Roles;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
+import io.jenkins.plugins.openaikeys.core.testing.AllAtOnce;
 import io.jenkins.plugins.openaikeys.core.testing.CapturedLog;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,9 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.policy.Roles;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -15,17 +18,18 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RevocationHandleTest {
+/** Public for the ledger tests, which store these two handles. */
+public class RevocationHandleTest {
 
     private static final Instant EXPIRES = Instant.parse("2026-11-22T13:00:00Z");
 
-    static RevocationHandle adminHandle() {
+    public static RevocationHandle adminHandle() {
         return RevocationHandle.builder(SourceKind.ADMIN_API).organization("main").role("evals")
                 .projectId("proj_abc").serviceAccountId("svc_acct_1").keyId("key_1").expiresAt(EXPIRES)
                 .jobFullName("team/app & co=1%").buildId("42").build();
     }
 
-    static RevocationHandle engineHandle() {
+    public static RevocationHandle engineHandle() {
         return RevocationHandle.builder(SourceKind.VAULT_ENGINE).organization("org two").role("ingest")
                 .leaseId("openai/creds/ingest/AbC.123").keyId("key_2").serviceAccountId("svc_acct_2")
                 .expiresAt(EXPIRES).jobFullName("x").buildId("7").build();

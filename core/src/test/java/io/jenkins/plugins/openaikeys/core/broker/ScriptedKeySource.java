@@ -1,6 +1,9 @@
 package io.jenkins.plugins.openaikeys.core.broker;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.SourceKind;
 
 import java.time.Clock;
 import java.time.Duration;

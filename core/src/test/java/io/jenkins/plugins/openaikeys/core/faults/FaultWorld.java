@@ -1,24 +1,25 @@
 package io.jenkins.plugins.openaikeys.core.faults;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
-import io.jenkins.plugins.openaikeys.core.broker.FileRevocationLedger;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
-import io.jenkins.plugins.openaikeys.core.broker.KeySource;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
-import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
-import io.jenkins.plugins.openaikeys.core.broker.ServiceAccountNames;
-import io.jenkins.plugins.openaikeys.core.broker.VaultEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
+import io.jenkins.plugins.openaikeys.core.ledger.FileRevocationLedger;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeAdminKey;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeServiceAccount;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.sweep.OrphanSweeper;
 import io.jenkins.plugins.openaikeys.core.sweep.ServiceAccountDirectory;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepPolicy;
@@ -138,13 +139,16 @@ final class FaultWorld implements AutoCloseable {
         return controller(ledger());
     }
 
+    /** What every client of the world is built with: fake time, {@link #RETRIES}, the tapped okhttp client. */
+    private ClientSettings settings() {
+        return ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(RETRIES).withHttpClient(http);
+    }
+
     Controller controller(RevocationLedger ledger) {
         VaultClient client = VaultClient.builder(VaultEndpoint.of(vault.address()),
                         new AppRoleAuth("approle", ROLE_ID, SecretString.of(SECRET_ID)))
-                .tokenCache(new VaultTokenCache()).clock(time).sleeper(time).retryPolicy(RETRIES)
-                .httpClient(http).build();
-        AdminApiKeySource admin = AdminApiKeySource.builder(client, KV_MOUNT, KV_PATH).clock(time).sleeper(time)
-                .retryPolicy(RETRIES).httpClient(http).build();
+                .tokenCache(new VaultTokenCache()).settings(settings()).build();
+        AdminApiKeySource admin = AdminApiKeySource.builder(client, KV_MOUNT, KV_PATH).settings(settings()).build();
         VaultEngineKeySource engineSource = new VaultEngineKeySource(client, ENGINE_MOUNT, time);
         Map<String, KeySource> sources = new LinkedHashMap<>();
         sources.put(ADMIN_ORG, admin);
@@ -204,7 +208,7 @@ final class FaultWorld implements AutoCloseable {
     /** The periodic orphan sweep of this controller's prefix over the project, with the bootstrap admin key. */
     SweepReport sweep() {
         OpenAiAdminClient client = OpenAiAdminClient.builder().baseUrl(openai.baseUrl()).adminKey(org.adminKey())
-                .httpClient(http).retryPolicy(RETRIES).clock(time).sleeper(time).build();
+                .settings(settings()).build();
         return new OrphanSweeper(new SweepPolicy(ServiceAccountNames.DEFAULT_PREFIX, SWEEP_GRACE, false), time)
                 .sweep(ADMIN_ORG, ServiceAccountDirectory.of(client), List.of(project.id()));
     }

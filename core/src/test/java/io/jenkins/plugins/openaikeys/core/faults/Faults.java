@@ -1,7 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.faults;
 
 import io.jenkins.plugins.openaikeys.core.broker.RevocationHandle;
-import io.jenkins.plugins.openaikeys.core.broker.RevocationLedger;
+import io.jenkins.plugins.openaikeys.core.ledger.RevocationLedger;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
@@ -34,7 +35,12 @@ final class FakeOpenAiFixture implements AutoCloseable {
 
     OpenAiAdminClient.Builder builder(SecretString adminKey) {
         return OpenAiAdminClient.builder().baseUrl(openai.baseUrl()).adminKey(adminKey)
-                .retryPolicy(POLICY).clock(time).sleeper(time);
+                .settings(settings());
+    }
+
+    /** Fake time as clock and sleeper, {@link #POLICY}: what {@link #builder} sets. */
+    ClientSettings settings() {
+        return ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(POLICY);
     }
 
     /** Names like the broker's: unique per call. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.openaikeys.core.openai;
 
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
@@ -237,7 +238,8 @@ class OpenAiErrorsTest {
             closedPort = s.getLocalPort();
         }
         OpenAiAdminClient c = OpenAiAdminClient.builder().baseUrl("http://127.0.0.1:" + closedPort + "/v1")
-                .adminKey(f.org.adminKey()).retryPolicy(FakeOpenAiFixture.POLICY).clock(f.time).sleeper(f.time).build();
+                .adminKey(f.org.adminKey())
+                .settings(ClientSettings.DEFAULTS.withTime(f.time).withRetryPolicy(FakeOpenAiFixture.POLICY)).build();
 
         OpenAiException e = getProjectFails(c);
 
@@ -269,7 +271,8 @@ class OpenAiErrorsTest {
 
     @Test
     void noRetriesMeansOneAttempt() {
-        OpenAiAdminClient c = f.builder(f.org.adminKey()).retryPolicy(RetryPolicy.NONE).build();
+        OpenAiAdminClient c = f.builder(f.org.adminKey())
+                .settings(f.settings().withRetryPolicy(RetryPolicy.NONE)).build();
         f.openai.inject(Endpoint.GET_PROJECT, Fault.status(500));
 
         OpenAiException e = getProjectFails(c);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.openaikeys.core.openai;
 
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
@@ -78,7 +79,7 @@ class OpenAiRetryTest {
     void withoutAHintBackoffStaysAtTheCapOnceReached() {
         RetryPolicy capped = new RetryPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMinutes(5),
                 () -> 1.0);
-        OpenAiAdminClient patient = f.builder(f.org.adminKey()).retryPolicy(capped).build();
+        OpenAiAdminClient patient = f.builder(f.org.adminKey()).settings(f.settings().withRetryPolicy(capped)).build();
         f.openai.inject(Endpoint.GET_PROJECT, Fault.status(503).times(7));
 
         patient.getProject(f.project.id());
@@ -184,7 +185,8 @@ class OpenAiRetryTest {
             server.enqueue(new MockResponse().setResponseCode(400).setHeader("x-should-retry", "true"));
             server.enqueue(new MockResponse().setBody("{\"id\":\"proj_1\",\"name\":\"p\",\"status\":\"active\"}"));
             OpenAiAdminClient c = OpenAiAdminClient.builder().baseUrl("http://127.0.0.1:" + server.getPort() + "/v1")
-                    .adminKey(f.org.adminKey()).retryPolicy(FakeOpenAiFixture.POLICY).clock(time).sleeper(time).build();
+                    .adminKey(f.org.adminKey())
+                    .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(FakeOpenAiFixture.POLICY)).build();
 
             assertThat(catchThrowableOfType(() -> c.getProject("proj_1"), OpenAiException.class).retryable()).isFalse();
             assertThat(c.getProject("proj_1").id()).isEqualTo("proj_1");
@@ -212,9 +214,9 @@ class OpenAiRetryTest {
 
     @Test
     void interruptedWaitStopsTheCallAndKeepsTheFlag() {
-        OpenAiAdminClient c = f.builder(f.org.adminKey()).sleeper(d -> {
+        OpenAiAdminClient c = f.builder(f.org.adminKey()).settings(f.settings().withSleeper(d -> {
             throw new InterruptedException();
-        }).build();
+        })).build();
         f.openai.inject(Endpoint.GET_PROJECT, Fault.status(500));
 
         OpenAiException e = catchThrowableOfType(() -> c.getProject(f.project.id()), OpenAiException.class);
@@ -226,7 +228,8 @@ class OpenAiRetryTest {
     @Test
     void budgetIsMeasuredOnTheClock() {
         OpenAiAdminClient c = f.builder(f.org.adminKey())
-                .retryPolicy(FakeOpenAiFixture.POLICY.withTotalBudget(Duration.ofSeconds(2))).build();
+                .settings(f.settings().withRetryPolicy(FakeOpenAiFixture.POLICY.withTotalBudget(Duration.ofSeconds(2))))
+                .build();
         f.openai.inject(Endpoint.GET_PROJECT, Fault.status(500).times(10));
 
         catchThrowableOfType(() -> c.getProject(f.project.id()), OpenAiException.class);

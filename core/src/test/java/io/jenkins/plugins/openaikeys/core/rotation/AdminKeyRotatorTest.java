@@ -1,14 +1,15 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Call;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
 import io.jenkins.plugins.openaikeys.core.rotation.RotationResult.Outcome;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -370,7 +371,7 @@ class AdminKeyRotatorTest {
     @Test
     void missingAdminConfigFailsWithOneSentence() {
         AdminKeyRotator rotator = AdminKeyRotator.builder("main", f.proxiedClient(), "secret", "no/such/path")
-                .clock(f.time).sleeper(f.time).retryPolicy(RotationFakes.POLICY).build();
+                .settings(ClientSettings.DEFAULTS.withTime(f.time).withRetryPolicy(RotationFakes.POLICY)).build();
         RotationResult r = rotate(rotator);
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.message()).startsWith("Could not read the admin config secret/no/such/path for rotation (")

@@ -1,17 +1,18 @@
 package io.jenkins.plugins.openaikeys.core.rotation;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.broker.AdminApiKeySource;
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.broker.MintRequest;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
-import io.jenkins.plugins.openaikeys.core.broker.Role;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeAdminKey;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
+import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
 import io.jenkins.plugins.openaikeys.core.vault.TokenAuth;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
@@ -40,6 +41,8 @@ final class RotationFakes implements AutoCloseable {
     static final String KV_WRITE = "POST " + MOUNT + "/data/" + PATH;
 
     final FakeTime time = new FakeTime();
+    /** What every client here is built with: fake time as clock and sleeper, {@link #POLICY}. */
+    final ClientSettings settings = ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(POLICY);
     final FakeOpenAi openai = FakeOpenAi.start(time);
     final FakeOrganization org = openai.createOrganization();
     final FakeProject project = org.createProject("evals");
@@ -75,16 +78,18 @@ final class RotationFakes implements AutoCloseable {
 
     private VaultClient client(String address) {
         return VaultClient.builder(VaultEndpoint.of(address), new TokenAuth(kv().rootToken())).tokenCache(tokens)
-                .clock(time).sleeper(time).retryPolicy(POLICY).build();
+                .settings(settings).build();
     }
 
     AdminKeyRotator.Builder rotator(VaultClient client) {
-        return AdminKeyRotator.builder("main", client, MOUNT, PATH).clock(time).sleeper(time).retryPolicy(POLICY)
+        return AdminKeyRotator.builder("main", client, MOUNT, PATH)
+                .settings(settings)
                 .afterKeyChange(keyChanges::incrementAndGet);
     }
 
     AdminApiKeySource adminSource(VaultClient client) {
-        return AdminApiKeySource.builder(client, MOUNT, PATH).clock(time).sleeper(time).retryPolicy(POLICY).build();
+        return AdminApiKeySource.builder(client, MOUNT, PATH)
+                .settings(settings).build();
     }
 
     MintedKey mint(AdminApiKeySource source, String name) {
@@ -94,8 +99,8 @@ final class RotationFakes implements AutoCloseable {
     }
 
     OpenAiAdminClient openAiWith(SecretString key) {
-        return OpenAiAdminClient.builder().baseUrl(openai.baseUrl()).adminKey(key).clock(time).sleeper(time)
-                .retryPolicy(RetryPolicy.NONE).build();
+        return OpenAiAdminClient.builder().baseUrl(openai.baseUrl()).adminKey(key)
+                .settings(settings.withRetryPolicy(RetryPolicy.NONE)).build();
     }
 
     List<String> liveAdminKeyIds() {

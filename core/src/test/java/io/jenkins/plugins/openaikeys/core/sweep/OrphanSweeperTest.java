@@ -1,13 +1,14 @@
 package io.jenkins.plugins.openaikeys.core.sweep;
 
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
-import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeServiceAccount;
+import io.jenkins.plugins.openaikeys.core.openai.fake.Fault;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
 import io.jenkins.plugins.openaikeys.core.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +28,8 @@ class OrphanSweeperTest {
     private final FakeProject evals = org.createProject("evals");
     private final FakeProject ingest = org.createProject("ingest");
     private final ServiceAccountDirectory directory = ServiceAccountDirectory.of(OpenAiAdminClient.builder()
-            .baseUrl(openai.baseUrl()).adminKey(org.adminKey()).retryPolicy(RetryPolicy.NONE)
-            .clock(time).sleeper(time).pageSize(5).build());
+            .baseUrl(openai.baseUrl()).adminKey(org.adminKey())
+            .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(RetryPolicy.NONE)).pageSize(5).build());
 
     private final long now = time.instant().getEpochSecond();
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.vault;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException.Kind;
 import io.jenkins.plugins.openaikeys.core.vault.fake.FakeOpenAiEngineMount;
 import io.jenkins.plugins.openaikeys.core.vault.fake.FakeTokenSpec;
@@ -227,8 +228,9 @@ class VaultEngineTest extends VaultTestSupport {
     @Test
     void credsAreRetriedWhenTheConnectionIsRefused() {
         okhttp3.OkHttpClient base = new okhttp3.OkHttpClient();
-        VaultClient c = VaultClient.builder(VaultEndpoint.of(vault.address()), appRole()).tokenCache(cache).clock(time)
-                .sleeper(time).retryPolicy(FAST_RETRIES).httpClient(base).build();
+        VaultClient c = VaultClient.builder(VaultEndpoint.of(vault.address()), appRole()).tokenCache(cache)
+                .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(FAST_RETRIES).withHttpClient(base))
+                .build();
         c.checkConnection();
         vault.close();
         base.connectionPool().evictAll(); // a pooled connection would fail after sending: a lost answer

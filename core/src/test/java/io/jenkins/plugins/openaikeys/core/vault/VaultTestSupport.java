@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.vault;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
 import io.jenkins.plugins.openaikeys.core.vault.fake.FakeTokenSpec;
@@ -72,8 +73,8 @@ abstract class VaultTestSupport {
     }
 
     VaultClient client(VaultEndpoint endpoint, VaultAuthMethod auth) {
-        return VaultClient.builder(endpoint, auth).tokenCache(cache).clock(time).sleeper(time)
-                .retryPolicy(FAST_RETRIES).build();
+        return VaultClient.builder(endpoint, auth).tokenCache(cache)
+                .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(FAST_RETRIES)).build();
     }
 
     VaultClient client() {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.vault;
 
 import io.jenkins.plugins.openaikeys.core.SecretString;
+import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
 import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.testing.FakeTime;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException.Kind;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -21,6 +20,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,7 +82,7 @@ class VaultTlsTest {
 
     private VaultClient client(VaultEndpoint endpoint) {
         return VaultClient.builder(endpoint, new TokenAuth(SecretString.of("hvs.tls-test-token-0000000000")))
-                .clock(time).sleeper(time).retryPolicy(RetryPolicy.NONE).build();
+                .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(RetryPolicy.NONE)).build();
     }
 
     private String address() {
@@ -104,14 +105,14 @@ class VaultTlsTest {
         server.enqueue(new MockResponse().setBody(LOOKUP));
         VaultClient c = VaultClient.builder(VaultEndpoint.of(address()).withCaCertificatePem(pem),
                         new AppRoleAuth(null, "rid", SecretString.of("sid")))
-                .clock(time).sleeper(time).retryPolicy(RetryPolicy.NONE).build();
+                .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(RetryPolicy.NONE)).build();
         c.checkConnection();
         assertThat(server.takeRequest().getPath()).isEqualTo("/v1/auth/approle/login");
         assertThat(server.takeRequest().getHeader("X-Vault-Token")).isEqualTo("hvs.tls-login-token-000000");
 
         VaultClient untrusting = VaultClient.builder(VaultEndpoint.of(address()),
                         new AppRoleAuth(null, "rid", SecretString.of("sid")))
-                .clock(time).sleeper(time).retryPolicy(RetryPolicy.NONE).build();
+                .settings(ClientSettings.DEFAULTS.withTime(time).withRetryPolicy(RetryPolicy.NONE)).build();
         assertThatThrownBy(untrusting::checkConnection)
                 .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
                 .hasMessageContaining("TLS handshake failed");

@@ -1,0 +1,116 @@
+package io.jenkins.plugins.openaikeys.core.policy;
+
+import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
+import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
+import io.jenkins.plugins.openaikeys.core.source.KeySource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What a build may ask for by name: which OpenAI organization and project (or Vault engine
+ * role) mints the key, how long it lives by default and at most, which variable the build
+ * sees, and which jobs may use it. Builds never choose any of this themselves, so an
+ * administrator's role definition is the whole policy.
+ *
+ * <p>Validated on construction, with one-sentence {@link BrokerException}s that the
+ * configuration page can show as they are. Normalisation: a blank {@code projectId},
+ * {@code engineRole} or {@code nameTemplate} is null; a null {@code maxTtl} equals
+ * {@code ttl}; a null or blank {@code variable} is {@value #DEFAULT_VARIABLE}; a null
+ * {@code allowedJobs} is empty (no job: a role serves nothing until an administrator names
+ * its jobs, {@code **} for all) and blank entries are dropped.
+ *
+ * @param name         {@code [A-Za-z0-9_.-]+}, at most 64 characters
+ * @param organization the key of the organization whose {@link KeySource} mints
+ * @param projectId    OpenAI project (required by the adminApi source; informational for vaultEngine)
+ * @param engineRole   role of Vault's OpenAI secrets engine (required by the vaultEngine source)
+ * @param ttl          default lifetime, positive, at most {@code maxTtl}
+ * @param maxTtl       the longest lifetime a build may request
+ * @param variable     environment variable the key is bound to: {@code [A-Za-z_][A-Za-z0-9_]*}
+ * @param nameTemplate service-account name template, null = {@link ServiceAccountNames#DEFAULT_TEMPLATE}
+ * @param allowedJobs  globs on the job's full name (see {@link KeyBroker#checkAllowed}); empty = no job
+ */
+public record Role(String name, String organization, String projectId, String engineRole, Duration ttl,
+                   Duration maxTtl, String variable, String nameTemplate, List<String> allowedJobs) {
+
+    public static final String DEFAULT_VARIABLE = "OPENAI_API_KEY";
+    public static final int MAX_NAME_LENGTH = 64;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1," + MAX_NAME_LENGTH + "}");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Variables of the shell, the JVM and Jenkins itself that a key must never replace. */
+    private static final java.util.Set<String> RESERVED_VARIABLES = java.util.Set.of("PATH", "HOME", "USER", "SHELL",
+            "PWD", "TMPDIR", "LANG", "LD_PRELOAD", "LD_LIBRARY_PATH", "JAVA_HOME", "JENKINS_HOME", "JENKINS_URL",
+            "WORKSPACE", "BUILD_NUMBER", "BUILD_ID", "BUILD_URL", "BUILD_TAG", "JOB_NAME", "JOB_URL", "NODE_NAME",
+            "EXECUTOR_NUMBER");
+
+    public Role {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new BrokerException("Role name '" + (name == null ? "" : name) + "' is not valid: use 1 to "
+                    + MAX_NAME_LENGTH + " letters, digits, '_', '.' or '-'");
+        }
+        if (organization == null || organization.isBlank()) {
+            throw new BrokerException("Role " + name + " has no organization: choose the OpenAI organization"
+                    + " that mints its keys");
+        }
+        projectId = blankToNull(projectId);
+        engineRole = blankToNull(engineRole);
+        if (projectId == null && engineRole == null) {
+            throw new BrokerException("Role " + name + " has neither a project id nor a Vault engine role:"
+                    + " set the project id (adminApi) or the engine role (vaultEngine)");
+        }
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            throw new BrokerException("Role " + name + " has no positive TTL: set one such as 30m or 1h");
+        }
+        if (maxTtl == null) {
+            maxTtl = ttl;
+        }
+        if (ttl.compareTo(maxTtl) > 0) {
+            throw new BrokerException("Role " + name + "'s TTL " + Ttls.format(ttl) + " is above its max TTL "
+                    + Ttls.format(maxTtl) + ": lower the TTL or raise the max TTL");
+        }
+        variable = variable == null || variable.isBlank() ? DEFAULT_VARIABLE : variable.trim();
+        String variableProblem = variableProblem(variable);
+        if (variableProblem != null) {
+            throw new BrokerException("Role " + name + "'s variable " + variableProblem);
+        }
+        nameTemplate = blankToNull(nameTemplate);
+        if (nameTemplate != null) {
+            ServiceAccountNames.validateTemplate(nameTemplate);
+        }
+        List<String> jobs = new ArrayList<>();
+        if (allowedJobs != null) {
+            for (String glob : allowedJobs) {
+                if (glob != null && !glob.isBlank()) {
+                    jobs.add(glob.trim());
+                }
+            }
+        }
+        allowedJobs = List.copyOf(jobs);
+    }
+
+    /**
+     * Why {@code variable} cannot carry a key, or null when it can. Besides the syntax, names the
+     * build itself relies on are refused: binding a key to {@code PATH} or {@code HOME} would break
+     * every command of the block, and Jenkins' own variables would be overwritten.
+     *
+     * @return the end of a sentence starting with the variable, e.g. "'PATH' is ..."
+     */
+    public static String variableProblem(String variable) {
+        if (variable == null || !VARIABLE.matcher(variable).matches()) {
+            return "'" + (variable == null ? "" : variable) + "' is not a valid environment variable name: use"
+                    + " letters, digits and '_', not starting with a digit";
+        }
+        if (RESERVED_VARIABLES.contains(variable.toUpperCase(java.util.Locale.ROOT))) {
+            return "'" + variable + "' is a variable the build itself needs: choose another name such as "
+                    + DEFAULT_VARIABLE;
+        }
+        return null;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
