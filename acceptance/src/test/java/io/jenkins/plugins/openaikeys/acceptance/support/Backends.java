@@ -1,6 +1,6 @@
 package io.jenkins.plugins.openaikeys.acceptance.support;
 
-import io.jenkins.plugins.openaikeys.core.broker.AdminConfig;
+import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
