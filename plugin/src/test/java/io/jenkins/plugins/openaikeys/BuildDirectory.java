@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Greps every file of a build directory (build.xml, program.dat, log, flow nodes) for secrets. */
-final class BuildDirectory {
+public final class BuildDirectory {
 
     private BuildDirectory() {}
 
     /** Paths (relative to the build directory) of files containing a value or its Base64 form. */
-    static List<String> filesLeaking(Run<?, ?> run, List<String> secrets) throws IOException {
+    public static List<String> filesLeaking(Run<?, ?> run, List<String> secrets) throws IOException {
         Path root = run.getRootDir().toPath();
         List<String> leaking = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {

@@ -4,6 +4,12 @@ import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.util.Secret;
+import io.jenkins.plugins.openaikeys.config.AdminApiOrganization;
+import io.jenkins.plugins.openaikeys.config.OpenAIKeysConfiguration;
+import io.jenkins.plugins.openaikeys.config.RoleConfig;
+import io.jenkins.plugins.openaikeys.config.VaultEngineOrganization;
+import io.jenkins.plugins.openaikeys.config.vault.AppRoleVaultAuth;
+import io.jenkins.plugins.openaikeys.config.vault.TokenVaultAuth;
 import io.jenkins.plugins.openaikeys.core.openai.fake.Endpoint;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOpenAi;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeOrganization;
@@ -32,19 +38,19 @@ import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
  * <p>The fakes run outside Jenkins, so they outlive a restart of a {@code JenkinsSessionExtension}
  * like a real Vault and OpenAI would. Close them in {@code @AfterEach} / {@code finally}.
  */
-final class FakeBackends implements AutoCloseable {
+public final class FakeBackends implements AutoCloseable {
 
-    static final String APPROLE_CREDENTIAL = "vault-approle";
-    static final String TOKEN_CREDENTIAL = "vault-token";
+    public static final String APPROLE_CREDENTIAL = "vault-approle";
+    public static final String TOKEN_CREDENTIAL = "vault-token";
 
-    static final String ORG = "acme";
-    static final String KV_MOUNT = "secret";
-    static final String KV_PATH = "openai/" + ORG;
+    public static final String ORG = "acme";
+    public static final String KV_MOUNT = "secret";
+    public static final String KV_PATH = "openai/" + ORG;
 
-    final FakeOpenAi openai;
-    final FakeVault vault;
-    final FakeOrganization organization;
-    final FakeProject project;
+    public final FakeOpenAi openai;
+    public final FakeVault vault;
+    public final FakeOrganization organization;
+    public final FakeProject project;
 
     private FakeBackends(FakeOpenAi openai, FakeVault vault) {
         this.openai = openai;
@@ -56,7 +62,7 @@ final class FakeBackends implements AutoCloseable {
     // ------------------------------------------------------------------ running fakes
 
     /** Starts both fakes, seeds Vault, and points the controller at them. Call inside a running Jenkins. */
-    static FakeBackends start() throws Exception {
+    public static FakeBackends start() throws Exception {
         FakeBackends b = new FakeBackends(FakeOpenAi.start(), FakeVault.start());
         try {
             b.seedVault();
@@ -102,27 +108,27 @@ final class FakeBackends implements AutoCloseable {
     }
 
     /** The OpenAI project both roles mint in ({@code proj_…}). */
-    String projectId() {
+    public String projectId() {
         return project.id();
     }
 
     /** Service accounts (one per minted key) that still exist at OpenAI. */
-    int liveKeys() {
+    public int liveKeys() {
         return openai.liveServiceAccounts(project.id()).size();
     }
 
     /** How many create calls reached OpenAI. */
-    int mints() {
+    public int mints() {
         return openai.calls(Endpoint.CREATE_SERVICE_ACCOUNT);
     }
 
     /** How many delete calls reached OpenAI (including "already gone"). */
-    int revokes() {
+    public int revokes() {
         return openai.calls(Endpoint.DELETE_SERVICE_ACCOUNT);
     }
 
     /** The values of every key OpenAI ever issued here (revoked ones included), to grep builds for them. */
-    List<String> mintedKeyValues() {
+    public List<String> mintedKeyValues() {
         return openai.everyServiceAccount().stream()
                 .map(FakeServiceAccount::keyValue)
                 .filter(v -> v != null)
@@ -131,12 +137,12 @@ final class FakeBackends implements AutoCloseable {
     }
 
     /** Makes the next mint answer only after {@code delay} (real time); it still succeeds remotely at once. */
-    void slowMint(Duration delay) {
+    public void slowMint(Duration delay) {
         openai.inject(Endpoint.CREATE_SERVICE_ACCOUNT, Fault.delayAfterProcessing(delay).times(1));
     }
 
     /** A service account created behind the plugin's back, e.g. an orphan named like ours. */
-    FakeServiceAccount addServiceAccount(String name) {
+    public FakeServiceAccount addServiceAccount(String name) {
         return project.addServiceAccount(name);
     }
 
@@ -149,7 +155,7 @@ final class FakeBackends implements AutoCloseable {
     // ------------------------------------------------------------------ no backend needed
 
     /** A username/password credential: the AppRole role_id and secret_id. */
-    static void addAppRoleCredential(String roleId, String secretId) throws Exception {
+    public static void addAppRoleCredential(String roleId, String secretId) throws Exception {
         SystemCredentialsProvider store = SystemCredentialsProvider.getInstance();
         store.getCredentials().add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, APPROLE_CREDENTIAL,
                 "Vault AppRole", roleId, secretId));
@@ -157,7 +163,7 @@ final class FakeBackends implements AutoCloseable {
     }
 
     /** A secret-text credential holding a Vault token. */
-    static void addTokenCredential(String token) throws Exception {
+    public static void addTokenCredential(String token) throws Exception {
         SystemCredentialsProvider store = SystemCredentialsProvider.getInstance();
         store.getCredentials().add(new StringCredentialsImpl(CredentialsScope.GLOBAL, TOKEN_CREDENTIAL,
                 "Vault token", Secret.fromString(token)));
@@ -165,7 +171,7 @@ final class FakeBackends implements AutoCloseable {
     }
 
     /** A configuration using every kind of object the page offers; nothing is contacted. */
-    static OpenAIKeysConfiguration configureTypical(String vaultAddress) {
+    public static OpenAIKeysConfiguration configureTypical(String vaultAddress) {
         OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
         c.setVaultAddress(vaultAddress);
         c.setVaultNamespace("ci/team-a");

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PagesTest {
 
-    private static final String CONFIG = "io.jenkins.plugins.openaikeys.OpenAIKeysConfiguration";
-    private static final String ROLE = "io.jenkins.plugins.openaikeys.RoleConfig";
+    private static final String CONFIG = "io.jenkins.plugins.openaikeys.config.OpenAIKeysConfiguration";
+    private static final String ROLE = "io.jenkins.plugins.openaikeys.config.RoleConfig";
 
     @RegisterExtension
     static final AcceptanceJenkins j = new AcceptanceJenkins("pages").configure(c -> {
@@ -258,13 +258,13 @@ class PagesTest {
         admin.pipeline("snippet", "echo 'x'");
         String d = "descriptorByName/";
         assertThat(check(admin, d + ROLE + "/checkVariable?value=PATH")).as("variable PATH").isNotEqualTo("ok");
-        assertThat(check(admin, d + "io.jenkins.plugins.openaikeys.AdminApiOrganization/checkKvPath?value=data/openai/lab"))
+        assertThat(check(admin, d + "io.jenkins.plugins.openaikeys.config.AdminApiOrganization/checkKvPath?value=data/openai/lab"))
                 .as("KV path data/openai/lab").isNotEqualTo("ok");
         assertThat(check(admin, d + CONFIG + "/checkRotationWindow?value=02:00-02:05"))
                 .as("rotation window of 5 minutes").isNotEqualTo("ok");
         assertThat(check(admin, d + ROLE + "/checkEngineRole?value=deployer&organization=acme"))
                 .as("engine role on an Admin API organization").isNotEqualTo("ok");
-        assertThat(check(admin, "job/snippet/" + d + "io.jenkins.plugins.openaikeys.WithOpenAIKeyStep/checkTtl?value=2h&role=short45"))
+        assertThat(check(admin, "job/snippet/" + d + "io.jenkins.plugins.openaikeys.steps.WithOpenAIKeyStep/checkTtl?value=2h&role=short45"))
                 .as("TTL 2h in the Snippet Generator for a role whose max is 45m").isEqualTo("error");
         assertThat(check(admin, d + ROLE + "/checkTtl?value=abc")).as("TTL abc").isEqualTo("error");
     }
@@ -333,12 +333,12 @@ class PagesTest {
         assertThat(reader.post("descriptorByName/" + CONFIG + "/testConnection").status()).isIn(403, 404);
         assertThat(reader.post("descriptorByName/" + CONFIG + "/rotateNow").status()).isIn(403, 404);
         JenkinsClient.Response creds = reader.get(
-                "descriptorByName/io.jenkins.plugins.openaikeys.TokenVaultAuth/fillCredentialsIdItems");
+                "descriptorByName/io.jenkins.plugins.openaikeys.config.vault.TokenVaultAuth/fillCredentialsIdItems");
         assertThat(creds.status() == 403 || !creds.body().contains("vault-token"))
                 .as("reader sees the Vault credential list: " + creds.body()).isTrue();
         j.admin().pipeline("snippet", "echo 'x'");
         JenkinsClient.Response roles = reader.get(
-                "job/snippet/descriptorByName/io.jenkins.plugins.openaikeys.WithOpenAIKeyStep/fillRoleItems");
+                "job/snippet/descriptorByName/io.jenkins.plugins.openaikeys.steps.WithOpenAIKeyStep/fillRoleItems");
         assertThat(roles.status() == 403 || !roles.body().contains("evals"))
                 .as("reader without Job/Configure sees roles: " + roles.body()).isTrue();
         // and GET must never trigger a side effect, even for the admin

@@ -282,7 +282,7 @@ class PipelineTest {
                         .doesNotContain("body ran");
             }
             JenkinsClient.Response test = j.admin().post(
-                    "descriptorByName/io.jenkins.plugins.openaikeys.OpenAIKeysConfiguration/testConnection");
+                    "descriptorByName/io.jenkins.plugins.openaikeys.config.OpenAIKeysConfiguration/testConnection");
             assertThat(test.body()).as("Test connection").containsIgnoringCase("namespace")
                     .doesNotContain("Vault has nothing at").doesNotContain("does not exist in Vault");
         }

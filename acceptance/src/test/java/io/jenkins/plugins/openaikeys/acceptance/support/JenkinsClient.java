@@ -156,9 +156,9 @@ public final class JenkinsClient {
                 + "  <disabled>false</disabled>\n  <triggers/>\n  <concurrentBuild>false</concurrentBuild>\n"
                 + "  <builders>\n    <hudson.tasks.Shell>\n      <command>" + xml(shell) + "</command>\n"
                 + "    </hudson.tasks.Shell>\n  </builders>\n  <publishers/>\n  <buildWrappers>\n"
-                + "    <io.jenkins.plugins.openaikeys.OpenAIKeyBuildWrapper plugin=\"openai-ephemeral-keys\">\n"
+                + "    <io.jenkins.plugins.openaikeys.freestyle.OpenAIKeyBuildWrapper plugin=\"openai-ephemeral-keys\">\n"
                 + "      <role>" + xml(role) + "</role>\n"
-                + "    </io.jenkins.plugins.openaikeys.OpenAIKeyBuildWrapper>\n  </buildWrappers>\n</project>\n");
+                + "    </io.jenkins.plugins.openaikeys.freestyle.OpenAIKeyBuildWrapper>\n  </buildWrappers>\n</project>\n");
     }
 
     /** Creates a job from a config.xml, or replaces its config.xml. Folders: "a/b" creates b in folder a. */

@@ -1,0 +1,57 @@
+package io.jenkins.plugins.openaikeys.steps;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The environment variable names a minted key is bound to, shared by the Pipeline step and the
+ * freestyle wrapper so both document and bind exactly the same names.
+ *
+ * <p>Why derived names: a build may nest two blocks with different variables; deriving the id
+ * variables from the key variable ({@code OPENAI_API_KEY} → {@code OPENAI_API_KEY_ID}) keeps the
+ * two blocks from overwriting each other's ids. Only the key itself is secret; ids are public and
+ * are bound as plain variables so they can be logged.
+ */
+public final class KeyVariables {
+
+    /** Used when neither the step nor the role names a variable. */
+    public static final String DEFAULT_VARIABLE = "OPENAI_API_KEY";
+
+    /** A portable environment variable name (POSIX shells and Windows). */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private KeyVariables() {}
+
+    /** Whether {@code name} can be used as an environment variable name. */
+    public static boolean isValidName(@CheckForNull String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Public id variables for a key bound to {@code variable}, in binding order. */
+    public static @NonNull Map<String, String> publicValues(@NonNull String variable, @NonNull String keyId,
+            @CheckForNull String projectId, @CheckForNull String serviceAccountId) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(variable + "_ID", keyId);
+        if (projectId != null) {
+            values.put(variable + "_PROJECT_ID", projectId);
+        }
+        if (serviceAccountId != null) {
+            values.put(variable + "_SERVICE_ACCOUNT_ID", serviceAccountId);
+        }
+        return values;
+    }
+
+    /** Picks the variable: the explicit one, else the role's, else {@link #DEFAULT_VARIABLE}. */
+    public static @NonNull String resolve(@CheckForNull String explicit, @CheckForNull String fromRole) {
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit.trim();
+        }
+        if (fromRole != null && !fromRole.isBlank()) {
+            return fromRole.trim();
+        }
+        return DEFAULT_VARIABLE;
+    }
+}
