@@ -102,7 +102,8 @@ public final class Browser implements AutoCloseable {
      */
     public void delete(HtmlElement deleteButton) throws IOException {
         HtmlElement chunk = (HtmlElement) deleteButton.getEnclosingElement("div");
-        while (chunk != null && !chunk.getAttribute("class").contains("repeated-chunk")) {
+        // the class token itself: a heterogeneous list's Delete button sits in "repeated-chunk__header"
+        while (chunk != null && !java.util.List.of(chunk.getAttribute("class").split("\\s+")).contains("repeated-chunk")) {
             chunk = (HtmlElement) chunk.getEnclosingElement("div");
         }
         if (chunk == null) {

@@ -305,6 +305,13 @@ public final class JenkinsClient {
         return r;
     }
 
+    /** The visible text of an HTML page, tags and whitespace runs collapsed: what a person reads. */
+    static String text(String html) {
+        String t = html == null ? "" : html.replaceAll("(?s)<script.*?</script>", " ").replaceAll("<[^>]+>", " ")
+                .replaceAll("\\s+", " ").trim();
+        return head(t);
+    }
+
     static String head(String s) {
         return s == null ? "" : s.length() > 3000 ? s.substring(0, 3000) + "…" : s;
     }

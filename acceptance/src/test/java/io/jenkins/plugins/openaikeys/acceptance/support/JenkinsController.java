@@ -106,8 +106,10 @@ public final class JenkinsController implements AutoCloseable {
     public void applyCasc(Casc casc) throws IOException {
         writeCasc(casc);
         JenkinsClient.Response r = admin().post("manage/configuration-as-code/reload");
-        if (r.status() >= 400) {
-            throw new IllegalStateException("JCasC reload refused: HTTP " + r.status() + "\n" + JenkinsClient.head(r.body()));
+        // JCasC answers a refused file with its "Error loading configuration" page, status 200
+        if (r.status() >= 400 || r.body().contains("Error loading configuration")) {
+            throw new IllegalStateException("JCasC reload refused: HTTP " + r.status() + "\n"
+                    + JenkinsClient.text(r.body()));
         }
     }
 
