@@ -37,7 +37,7 @@ public final class MintedProjects {
 
     private static final Logger LOGGER = Logger.getLogger(MintedProjects.class.getName());
 
-    static final String FILE = "minted-projects.txt";
+    public static final String FILE = "minted-projects.txt";
     /** Organization names are the configuration's; ids are OpenAI's: neither holds a tab or a newline. */
     private static final Pattern SAFE = Pattern.compile("[^\\t\\r\\n]{1,256}");
 

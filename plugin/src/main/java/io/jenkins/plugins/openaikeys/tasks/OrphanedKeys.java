@@ -43,7 +43,7 @@ public final class OrphanedKeys {
     private static final Logger LOGGER = Logger.getLogger(OrphanedKeys.class.getName());
 
     /** How long after its expiry a running build's key is left to its holder's TTL timer. */
-    static final Duration EXPIRY_GRACE = Duration.ofMinutes(5);
+    public static final Duration EXPIRY_GRACE = Duration.ofMinutes(5);
 
     private OrphanedKeys() {}
 
@@ -64,7 +64,7 @@ public final class OrphanedKeys {
      * <p>Not {@code KeyBroker#retryPending()}: it revokes every expired handle at once, racing the
      * TTL timer of a build that is still running (which then could not say why its key died).
      */
-    static int retryAll(@NonNull Instant now) {
+    public static int retryAll(@NonNull Instant now) {
         KeyBroker broker = brokerIfConfigured();
         if (broker == null) {
             return 0;
@@ -92,7 +92,7 @@ public final class OrphanedKeys {
         return h -> jobFullName.equals(h.jobFullName()) && buildId.equals(h.buildId());
     }
 
-    static boolean isOrphan(@NonNull RevocationHandle handle, @NonNull Instant now) {
+    public static boolean isOrphan(@NonNull RevocationHandle handle, @NonNull Instant now) {
         Instant expiresAt = handle.expiresAt();
         if (expiresAt != null && !now.isBefore(expiresAt.plus(EXPIRY_GRACE))) {
             return true;

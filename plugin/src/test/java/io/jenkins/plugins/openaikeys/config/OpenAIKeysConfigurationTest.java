@@ -94,13 +94,13 @@ class OpenAIKeysConfigurationTest {
     @Test
     void brokerSaysWhatIsMissingWhenNotConfigured(JenkinsRule r) {
         OpenAIKeysConfiguration c = OpenAIKeysConfiguration.get();
-        assertThatThrownBy(c::getBroker).isInstanceOf(BrokerException.class).hasMessageContaining("Vault address");
+        assertThatThrownBy(() -> KeyRuntime.get().broker()).isInstanceOf(BrokerException.class).hasMessageContaining("Vault address");
 
         c.setVaultAddress("https://vault.example.com:8200");
-        assertThatThrownBy(c::getBroker).isInstanceOf(BrokerException.class).hasMessageContaining("Vault login");
+        assertThatThrownBy(() -> KeyRuntime.get().broker()).isInstanceOf(BrokerException.class).hasMessageContaining("Vault login");
 
         c.setVaultAuth(new KubernetesVaultAuth("jenkins"));
-        assertThatThrownBy(c::getBroker).isInstanceOf(BrokerException.class).hasMessageContaining("organization");
+        assertThatThrownBy(() -> KeyRuntime.get().broker()).isInstanceOf(BrokerException.class).hasMessageContaining("organization");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.jenkins.plugins.openaikeys.core.openai.fake.FakeProject;
 import io.jenkins.plugins.openaikeys.core.openai.fake.FakeServiceAccount;
 import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepReport;
+import io.jenkins.plugins.openaikeys.runtime.KeyRuntime;
 import io.jenkins.plugins.openaikeys.runtime.MintedProjects;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,7 @@ class OrphanSweepWorkTest {
         WorkflowJob p = j.createProject(WorkflowJob.class, "mints");
         p.setDefinition(new CpsFlowDefinition("withOpenAIKey('evals') { echo 'minted' }", true));
         j.buildAndAssertSuccess(p);
-        Path remembered = j.jenkins.getRootDir().toPath().resolve(OpenAIKeysConfiguration.LEDGER_DIR)
+        Path remembered = j.jenkins.getRootDir().toPath().resolve(KeyRuntime.DIRECTORY)
                 .resolve(MintedProjects.FILE);
         assertThat(Files.readString(remembered, StandardCharsets.UTF_8))
                 .isEqualTo(FakeBackends.ORG + "\t" + backends.projectId() + "\n");
