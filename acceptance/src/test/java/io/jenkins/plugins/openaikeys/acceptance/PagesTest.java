@@ -304,7 +304,7 @@ class PagesTest {
         admin.configXml("fs-page", "<?xml version='1.1' encoding='UTF-8'?>\n<project><builders/><publishers/><buildWrappers/></project>\n");
         Browser b = admin();
         HtmlPage page = b.page("job/fs-page/configure");
-        HtmlCheckBoxInput box = page.getFirstByXPath("//input[@type='checkbox'][@name='io-jenkins-plugins-openaikeys-OpenAIKeyBuildWrapper']");
+        HtmlCheckBoxInput box = page.getFirstByXPath("//input[@type='checkbox'][@name='io-jenkins-plugins-openaikeys-freestyle-OpenAIKeyBuildWrapper']");
         assertThat(box).as("Build Environment: Mint an OpenAI API key").isNotNull();
         box.click();
         b.settle();
@@ -319,7 +319,7 @@ class PagesTest {
         String xml = admin.get("job/fs-page/config.xml").body();
         assertThat(xml).contains("OpenAIKeyBuildWrapper").contains("<role>evals</role>");
         HtmlPage again = b.page("job/fs-page/configure");
-        HtmlCheckBoxInput box2 = again.getFirstByXPath("//input[@type='checkbox'][@name='io-jenkins-plugins-openaikeys-OpenAIKeyBuildWrapper']");
+        HtmlCheckBoxInput box2 = again.getFirstByXPath("//input[@type='checkbox'][@name='io-jenkins-plugins-openaikeys-freestyle-OpenAIKeyBuildWrapper']");
         assertThat(box2.isChecked()).isTrue();
     }
 
