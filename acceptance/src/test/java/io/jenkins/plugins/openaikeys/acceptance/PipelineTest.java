@@ -169,12 +169,20 @@ class PipelineTest {
     @Test
     void wrapOfTheFreestyleWrapperSaysUseWithOpenAIKey() {
         int before = j.backends.mints();
-        Build b = pipeline("wrap", "node { wrap(mintOpenAIKey(role: 'evals')) { echo 'body ran' } }");
+        // the generic wrap step reaches the wrapper, which answers with the one sentence
+        Build b = pipeline("wrap", "node { wrap([$class: 'OpenAIKeyBuildWrapper', role: 'evals']) { echo 'body ran' } }");
         assertThat(b.result()).isEqualTo("FAILURE");
         assertThat(b.console()).as(b.toString())
                 .contains("withOpenAIKey(role: 'evals')")
                 .doesNotContain("IllegalStateException")
                 .doesNotContain("\tat ")
+                .doesNotContain("body ran");
+        // the wrapper is no Pipeline step of its own any more (it used to fail with a stack trace)
+        Build symbol = pipeline("wrap-symbol", "node { wrap(mintOpenAIKey(role: 'evals')) { echo 'body ran' } }");
+        assertThat(symbol.result()).isEqualTo("FAILURE");
+        assertThat(symbol.console()).as(symbol.toString())
+                .contains("No such DSL method 'mintOpenAIKey'")
+                .doesNotContain("IllegalStateException")
                 .doesNotContain("body ran");
         assertThat(j.backends.mints()).isEqualTo(before);
     }
