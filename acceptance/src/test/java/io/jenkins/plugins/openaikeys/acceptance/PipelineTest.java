@@ -126,6 +126,12 @@ class PipelineTest {
         assertThat(forbidden.result()).isEqualTo("FAILURE");
         assertThat(forbidden.console()).as(forbidden.toString()).contains("restricted").doesNotContain("body ran")
                 .doesNotContain("\tat ");
+        Build path = pipeline("path-variable", "node { withOpenAIKey(role: 'evals', variable: 'PATH') { echo 'body ran' } }");
+        assertThat(path.result()).isEqualTo("FAILURE");
+        assertThat(path.console()).as(path.toString())
+                .contains("The variable 'PATH' is a variable the build itself needs: choose another name such as"
+                        + " OPENAI_API_KEY.")
+                .doesNotContain("body ran").doesNotContain("\tat ");
         assertThat(j.backends.mints()).isEqualTo(before);
     }
 

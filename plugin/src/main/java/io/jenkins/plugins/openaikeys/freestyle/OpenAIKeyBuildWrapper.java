@@ -112,8 +112,9 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
             throw new AbortException("Choose a role for \"Mint an OpenAI API key\" in the job configuration.");
         }
         String var = effectiveVariable();
-        if (!KeyVariables.isValidName(var)) {
-            throw new AbortException("The variable '" + var + "' is not a valid environment variable name.");
+        String variableProblem = KeyVariables.problem(var);
+        if (variableProblem != null) {
+            throw new AbortException(variableProblem);
         }
         Duration requested = KeyService.parseTtl(ttl);
         KeyService.authorize(role, build);

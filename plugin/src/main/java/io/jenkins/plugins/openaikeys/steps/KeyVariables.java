@@ -2,9 +2,9 @@ package io.jenkins.plugins.openaikeys.steps;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import io.jenkins.plugins.openaikeys.core.policy.Role;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The environment variable names a minted key is bound to, shared by the Pipeline step and the
@@ -20,14 +20,16 @@ public final class KeyVariables {
     /** Used when neither the step nor the role names a variable. */
     public static final String DEFAULT_VARIABLE = "OPENAI_API_KEY";
 
-    /** A portable environment variable name (POSIX shells and Windows). */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
     private KeyVariables() {}
 
-    /** Whether {@code name} can be used as an environment variable name. */
-    public static boolean isValidName(@CheckForNull String name) {
-        return name != null && NAME.matcher(name).matches();
+    /**
+     * Why {@code name} cannot carry a key, as one sentence ("The variable 'PATH' is …"), or null
+     * when it can. The rule is core's ({@link Role#variableProblem}), so the step, the wrapper and
+     * the role form refuse the same names: bad syntax, and variables the build itself needs.
+     */
+    public static @CheckForNull String problem(@CheckForNull String name) {
+        String problem = Role.variableProblem(name);
+        return problem == null ? null : "The variable " + problem + ".";
     }
 
     /** Public id variables for a key bound to {@code variable}, in binding order. */

@@ -111,8 +111,9 @@ public final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecutio
             throw new AbortException("withOpenAIKey needs a role, e.g. withOpenAIKey('evals') { … }.");
         }
         String var = KeyVariables.resolve(variable, RoleChoices.roleVariable(role));
-        if (!KeyVariables.isValidName(var)) {
-            throw new AbortException("The variable '" + var + "' is not a valid environment variable name.");
+        String variableProblem = KeyVariables.problem(var);
+        if (variableProblem != null) {
+            throw new AbortException(variableProblem);
         }
         Duration requested = KeyService.parseTtl(ttl);
         KeyService.authorize(role, run);

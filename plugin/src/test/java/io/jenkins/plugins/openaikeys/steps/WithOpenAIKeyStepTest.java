@@ -106,6 +106,15 @@ class WithOpenAIKeyStepTest {
     }
 
     @Test
+    void aVariableTheBuildNeedsIsRefusedBeforeAnythingIsMinted() throws Exception {
+        WorkflowJob p = job("path", "node { withOpenAIKey(role: 'evals', variable: 'PATH') { echo 'body ran' } }");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("The variable 'PATH' is a variable the build itself needs", b);
+        j.assertLogNotContains("body ran", b);
+        assertThat(backends.mints()).isZero();
+    }
+
+    @Test
     void customVariableAndTtl() throws Exception {
         assumeFalse(Functions.isWindows(), "uses sh");
         WorkflowJob p = job("custom", "node { withOpenAIKey(role: 'evals', variable: 'MY_KEY', ttl: '20m') {\n"
