@@ -61,7 +61,6 @@ public final class ConfigDurations {
      *
      * @throws EphemeralKeyException one sentence when the period or the window is not valid
      */
-    @Restricted(NoExternalUse.class)
     public static RotationSchedule schedule(String period, String windowOrNull) {
         String p = period == null || period.isBlank() ? DEFAULT_ROTATION_PERIOD : period;
         return RotationSchedule.parse(p, windowOrNull);

@@ -22,7 +22,6 @@ public final class ConfigurationCheck {
     }
 
     /** The roles that can be served and why the others cannot. */
-    @Restricted(NoExternalUse.class)
     public static RoleCatalog roles(List<OrganizationConfig> organizations, List<RoleConfig> roles) {
         Map<String, SourceKind> kinds = new LinkedHashMap<>();
         for (OrganizationConfig o : organizations) {

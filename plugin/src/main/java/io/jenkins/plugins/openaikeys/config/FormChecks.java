@@ -25,13 +25,9 @@ public final class FormChecks {
     private FormChecks() {
     }
 
-    @Restricted(NoExternalUse.class)
-
     public static boolean canAdminister() {
         return Jenkins.get().hasPermission(Jenkins.ADMINISTER);
     }
-
-    @Restricted(NoExternalUse.class)
 
     public static FormValidation required(String value, String what) {
         if (!canAdminister()) {
@@ -39,8 +35,6 @@ public final class FormChecks {
         }
         return value == null || value.isBlank() ? FormValidation.error(what + " is required.") : FormValidation.ok();
     }
-
-    @Restricted(NoExternalUse.class)
 
     public static FormValidation mount(String value, String what, boolean required) {
         if (!canAdminister()) {
@@ -72,7 +66,6 @@ public final class FormChecks {
     }
 
     /** Trims a mount or path and drops leading/trailing slashes, as Vault does. */
-    @Restricted(NoExternalUse.class)
     public static String strip(String path) {
         if (path == null) {
             return null;
@@ -88,7 +81,6 @@ public final class FormChecks {
     }
 
     /** Null for blank, trimmed otherwise: the normal form of every optional text field. */
-    @Restricted(NoExternalUse.class)
     public static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }

@@ -36,8 +36,6 @@ public final class RoleChoices {
         return target.hasPermission(item != null ? Item.CONFIGURE : Jenkins.ADMINISTER);
     }
 
-    @Restricted(NoExternalUse.class)
-
     public static ListBoxModel forItem(@CheckForNull Item item) {
         ListBoxModel model = new ListBoxModel();
         if (!mayConfigure(item)) {
@@ -58,8 +56,6 @@ public final class RoleChoices {
                 .findFirst();
     }
 
-    @Restricted(NoExternalUse.class)
-
     public static FormValidation checkRole(@CheckForNull Item item, @CheckForNull String value) {
         if (!mayConfigure(item)) {
             return FormValidation.ok();
@@ -74,8 +70,6 @@ public final class RoleChoices {
         return FormValidation.ok();
     }
 
-    @Restricted(NoExternalUse.class)
-
     public static FormValidation checkVariable(@CheckForNull Item item, @CheckForNull String value) {
         if (!mayConfigure(item)) {
             return FormValidation.ok();
@@ -89,7 +83,6 @@ public final class RoleChoices {
     }
 
     /** The TTL's syntax, and that it fits the chosen role's max TTL, as the build will check. */
-    @Restricted(NoExternalUse.class)
     public static FormValidation checkTtl(@CheckForNull Item item, @CheckForNull String value, @CheckForNull String role) {
         if (!mayConfigure(item)) {
             return FormValidation.ok();
@@ -122,7 +115,6 @@ public final class RoleChoices {
     }
 
     /** The role's configured variable, if the role exists. */
-    @Restricted(NoExternalUse.class)
     public static @CheckForNull String roleVariable(@CheckForNull String role) {
         return find(role).map(RoleConfig::getVariable).orElse(null);
     }

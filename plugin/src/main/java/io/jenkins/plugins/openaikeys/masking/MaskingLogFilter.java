@@ -25,8 +25,6 @@ public final class MaskingLogFilter extends ConsoleLogFilter implements Serializ
     private final SecretMask mask;
     private final String charsetName;
 
-    @Restricted(NoExternalUse.class)
-
     public MaskingLogFilter(@NonNull SecretMask mask, @NonNull Charset charset) {
         this.mask = mask;
         this.charsetName = charset.name();

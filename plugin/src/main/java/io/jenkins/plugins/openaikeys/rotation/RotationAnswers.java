@@ -28,7 +28,6 @@ public final class RotationAnswers {
     }
 
     /** The answer of an organization's "Rotate its admin key now" button: coloured by its outcome. */
-    @Restricted(NoExternalUse.class)
     public static FormValidation formValidation(RotationResult r) {
         String line = "Organization " + r.organization() + ": " + sentence(r);
         if (r.outcome().needsAttention()) {

@@ -19,7 +19,6 @@ public final class RotationRow {
     private final RotationResult result;
 
     @Restricted(NoExternalUse.class)
-
     public RotationRow(RotationResult result) {
         this.result = result;
     }

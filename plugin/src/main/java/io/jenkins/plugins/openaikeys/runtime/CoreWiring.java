@@ -95,8 +95,6 @@ public final class CoreWiring {
         return new FileRotationRecord(file);
     }
 
-    @Restricted(NoExternalUse.class)
-
     public static RotationService rotationService(RotationSchedule schedule) {
         return new RotationService(schedule, Clock.systemUTC());
     }

@@ -46,7 +46,6 @@ public final class HeldKey implements Serializable {
      * (null: the role's). The role's TTLs are read from the current broker; when that fails the key's
      * own lifetime stands in.
      */
-    @Restricted(NoExternalUse.class)
     public static @NonNull HeldKey of(@NonNull MintedKey key, @NonNull String role, @CheckForNull Duration requested,
             @NonNull Instant mintedAt) {
         Duration ttl = requested;
@@ -66,8 +65,6 @@ public final class HeldKey implements Serializable {
         }
         return new HeldKey(key.handle().id(), key.keyId(), role, expiresAt, ttl == null ? "?" : Ttls.format(ttl), max);
     }
-
-    @Restricted(NoExternalUse.class)
 
     public @NonNull String handleId() {
         return handleId;

@@ -39,6 +39,7 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
  * for it, so the block-end line never contradicts the TTL line.
  */
 @Extension
+@Restricted(NoExternalUse.class)
 public final class KeyExpiry {
 
     private static final Logger LOGGER = Logger.getLogger(KeyExpiry.class.getName());
@@ -60,8 +61,6 @@ public final class KeyExpiry {
 
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-    @Restricted(NoExternalUse.class)
-
     public static @NonNull KeyExpiry get() {
         return ExtensionList.lookupSingleton(KeyExpiry.class);
     }
@@ -73,7 +72,6 @@ public final class KeyExpiry {
      * @param log the build log at the time the timer fires; may answer {@link TaskListener#NULL}
      * @param holder how the log names what holds the key: "block" or "build"
      */
-    @Restricted(NoExternalUse.class)
     public void arm(@NonNull HeldKey key, @CheckForNull RevocationHandle known, @NonNull Supplier<TaskListener> log,
             @NonNull String holder) {
         Instant expiresAt = key.expiresAt();
@@ -98,7 +96,6 @@ public final class KeyExpiry {
      * Stops the timer of the key with ledger handle {@code handleId} and says what it did; waits
      * (bounded) when it is revoking right now.
      */
-    @Restricted(NoExternalUse.class)
     public @NonNull Outcome disarm(@NonNull String handleId) {
         Timer timer = timers.remove(handleId);
         if (timer == null) {

@@ -44,7 +44,6 @@ public final class KeyService {
     private KeyService() {}
 
     /** Parses a step/wrapper TTL; blank means "the role's default". */
-    @Restricted(NoExternalUse.class)
     public static @CheckForNull Duration parseTtl(@CheckForNull String ttl) throws AbortException {
         if (ttl == null || ttl.isBlank()) {
             return null;
@@ -60,7 +59,6 @@ public final class KeyService {
      * Checks that the build's job may use {@code role}; nothing is minted when it may not.
      * @throws AbortException with the broker's one sentence
      */
-    @Restricted(NoExternalUse.class)
     public static void authorize(@NonNull String role, @NonNull Run<?, ?> run) throws AbortException {
         try {
             broker().checkAllowed(role, run.getParent().getFullName());
@@ -74,7 +72,6 @@ public final class KeyService {
      * before this returns, so even a key whose build dies right now is revoked later. If anything
      * fails after the broker minted, the key is revoked before the failure is passed on.
      */
-    @Restricted(NoExternalUse.class)
     public static @NonNull MintedKey mint(@NonNull String role, @CheckForNull Duration ttl, @NonNull Run<?, ?> run,
             @NonNull TaskListener listener) throws AbortException {
         long start = System.nanoTime();
@@ -90,7 +87,7 @@ public final class KeyService {
                     + " (service account " + key.serviceAccountId() + ", role " + role
                     + ", expires " + formatExpiry(key.expiresAt()) + ") in " + millisSince(start) + " ms");
         } catch (RuntimeException | Error e) {
-          revokeAfterFailure(key, listener, e);
+            revokeAfterFailure(key, listener, e);
             throw e;
         }
         return key;
@@ -100,8 +97,8 @@ public final class KeyService {
      * Revokes a key whose holder failed before it could take it over (an exception between the mint
      * and the start of the block); a failure of the revoke itself is added to {@code failure}.
      */
-    @Restricted(NoExternalUse.class)
-    public static void revokeAfterFailure(@NonNull MintedKey key, @NonNull TaskListener listener, @NonNull Throwable failure) {
+    public static void revokeAfterFailure(@NonNull MintedKey key, @NonNull TaskListener listener,
+            @NonNull Throwable failure) {
         try {
             revoke(key.handle(), key.handle().id(), key.keyId(), listener);
         } catch (RuntimeException | Error e) {
@@ -117,7 +114,6 @@ public final class KeyService {
      *
      * @return true when the key is gone
      */
-    @Restricted(NoExternalUse.class)
     public static boolean revoke(@CheckForNull RevocationHandle known, @NonNull String handleId, @NonNull String keyId,
             @NonNull TaskListener listener) {
         return revoke(known, handleId, keyId, null, listener);
@@ -129,7 +125,6 @@ public final class KeyService {
      *
      * @return true when the key is gone
      */
-    @Restricted(NoExternalUse.class)
     public static boolean revokeAtEnd(@CheckForNull RevocationHandle known, @NonNull HeldKey key,
             @NonNull TaskListener listener) {
         KeyExpiry.Outcome ttl = KeyExpiry.get().disarm(key.handleId());

@@ -49,7 +49,6 @@ public final class KeyTasks {
     }
 
     @Restricted(NoExternalUse.class)
-
     public static @NonNull KeyTasks get() {
         return ExtensionList.lookupSingleton(KeyTasks.class);
     }

@@ -49,7 +49,6 @@ public final class MintedProjects {
     }
 
     @Restricted(NoExternalUse.class)
-
     public static @NonNull MintedProjects get() {
         return ExtensionList.lookupSingleton(MintedProjects.class);
     }
