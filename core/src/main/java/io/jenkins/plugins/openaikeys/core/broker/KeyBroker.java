@@ -239,8 +239,10 @@ public final class KeyBroker {
                 Thread.currentThread().interrupt();
             }
         }
-        LOG.log(Level.INFO, () -> "Minted OpenAI " + handle.describeIds() + " for " + who + ", TTL "
-                + Ttls.format(ttl) + ", expires " + handle.expiresAt() + ", in " + millisSince(start) + " ms");
+        KeyScope scope = key.scope();
+        LOG.log(Level.INFO, () -> "Minted " + (scope == null ? "OpenAI " : "LiteLLM ") + handle.describeIds()
+                + " for " + who + (scope == null ? "" : ", " + scope.describeLimits() + ", proxy " + scope.host())
+                + ", TTL " + Ttls.format(ttl) + ", expires " + handle.expiresAt() + ", in " + millisSince(start) + " ms");
         return key;
     }
 

@@ -14,10 +14,32 @@ public final class MintedKey {
 
     private final SecretString value;
     private final RevocationHandle handle;
+    private final KeyScope scope;
 
     public MintedKey(SecretString value, RevocationHandle handle) {
+        this(value, handle, null);
+    }
+
+    /** @param scope the proxy URL, models and budget of a LiteLLM key; null for an OpenAI key */
+    public MintedKey(SecretString value, RevocationHandle handle, KeyScope scope) {
         this.value = Objects.requireNonNull(value, "value");
         this.handle = Objects.requireNonNull(handle, "handle");
+        this.scope = scope;
+    }
+
+    /** Where and for what a LiteLLM key is used; null for an OpenAI key. */
+    public KeyScope scope() {
+        return scope;
+    }
+
+    /** The LiteLLM proxy's public base URL the build must call, or null for an OpenAI key. */
+    public String baseUrl() {
+        return scope == null ? null : scope.baseUrl();
+    }
+
+    /** The LiteLLM key alias, or null for an OpenAI key. */
+    public String keyAlias() {
+        return handle.keyAlias();
     }
 
     public SecretString value() {
@@ -52,7 +74,8 @@ public final class MintedKey {
     @Override
     public String toString() {
         return "MintedKey{keyId=" + keyId() + ", serviceAccountId=" + serviceAccountId() + ", projectId="
-                + projectId() + ", leaseId=" + leaseId() + ", expiresAt=" + expiresAt() + ", handle="
+                + projectId() + ", leaseId=" + leaseId() + (scope == null ? "" : ", alias=" + keyAlias() + ", baseUrl="
+                + scope.baseUrl()) + ", expiresAt=" + expiresAt() + ", handle="
                 + handle.id() + "}";
     }
 }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@link #toLine()} / {@link #fromLine}): string keys
  * {@value #FORMAT_KEY} (format version, "1"), {@code id}, {@code source} ({@link SourceKind}
  * name), {@code organization}, {@code role}, {@code projectId}, {@code serviceAccountId},
- * {@code keyId}, {@code leaseId}, {@code expiresAt} (ISO-8601 instant), {@code job},
+ * {@code keyId}, {@code leaseId}, {@code keyAlias} (a LiteLLM key's alias, since 2 kinds were
+ * added; older readers ignore it), {@code expiresAt} (ISO-8601 instant), {@code job},
  * {@code build}; absent values are omitted. The line is the same pairs as
  * {@code key=value} joined by {@code &}, URL-encoded in UTF-8, in that order. Unknown keys
  * are ignored, so later versions may add fields.
@@ -49,6 +50,7 @@ public final class RevocationHandle implements Serializable {
     private final String serviceAccountId;
     private final String keyId;
     private final String leaseId;
+    private final String keyAlias;
     private final Instant expiresAt;
     private final String jobFullName;
     private final String buildId;
@@ -65,14 +67,19 @@ public final class RevocationHandle implements Serializable {
         this.serviceAccountId = emptyToNull(b.serviceAccountId);
         this.keyId = emptyToNull(b.keyId);
         this.leaseId = emptyToNull(b.leaseId);
+        this.keyAlias = emptyToNull(b.keyAlias);
         this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
         this.jobFullName = require(b.jobFullName, "jobFullName");
         this.buildId = require(b.buildId, "buildId");
         if (source == SourceKind.ADMIN_API && (projectId == null || serviceAccountId == null)) {
             throw new IllegalArgumentException("an adminApi handle needs projectId and serviceAccountId");
         }
-        if (source == SourceKind.VAULT_ENGINE && leaseId == null) {
-            throw new IllegalArgumentException("a vaultEngine handle needs leaseId");
+        if ((source == SourceKind.VAULT_ENGINE || source == SourceKind.LITELLM_ENGINE) && leaseId == null) {
+            throw new IllegalArgumentException("a " + source.symbol() + " handle needs leaseId");
+        }
+        if (source == SourceKind.LITELLM_PROXY && keyAlias == null) {
+            // The alias, never the key: /key/delete accepts key_aliases, and the alias is public.
+            throw new IllegalArgumentException("a litellmProxy handle needs keyAlias");
         }
     }
 
@@ -118,9 +125,14 @@ public final class RevocationHandle implements Serializable {
         return keyId;
     }
 
-    /** The Vault lease; null for adminApi. */
+    /** The Vault lease; null for adminApi and litellmProxy. */
     public String leaseId() {
         return leaseId;
+    }
+
+    /** The LiteLLM key alias (public, what {@code /key/delete} deletes by); null for OpenAI keys. */
+    public String keyAlias() {
+        return keyAlias;
     }
 
     public Instant expiresAt() {
@@ -147,6 +159,7 @@ public final class RevocationHandle implements Serializable {
         putIfPresent(m, "serviceAccountId", serviceAccountId);
         putIfPresent(m, "keyId", keyId);
         putIfPresent(m, "leaseId", leaseId);
+        putIfPresent(m, "keyAlias", keyAlias);
         m.put("expiresAt", expiresAt.toString());
         m.put("job", jobFullName);
         m.put("build", buildId);
@@ -181,7 +194,7 @@ public final class RevocationHandle implements Serializable {
         try {
             return new Builder(kind).id(stored(m, "id")).organization(stored(m, "organization"))
                     .role(stored(m, "role")).projectId(m.get("projectId"))
-                    .serviceAccountId(m.get("serviceAccountId")).keyId(m.get("keyId")).leaseId(m.get("leaseId"))
+                    .serviceAccountId(m.get("serviceAccountId")).keyId(m.get("keyId")).leaseId(m.get("leaseId")).keyAlias(m.get("keyAlias"))
                     .expiresAt(expires).jobFullName(stored(m, "job")).buildId(stored(m, "build")).build();
         } catch (IllegalArgumentException e) {
             throw new BrokerException("Stored revocation handle " + m.get("id") + " is incomplete (" + e.getMessage()
@@ -232,7 +245,8 @@ public final class RevocationHandle implements Serializable {
     public String toString() {
         return "RevocationHandle{id=" + id + ", source=" + source + ", organization=" + organization
                 + ", role=" + role + ", projectId=" + projectId + ", serviceAccountId=" + serviceAccountId
-                + ", keyId=" + keyId + ", leaseId=" + leaseId + ", expiresAt=" + expiresAt
+                + ", keyId=" + keyId + ", leaseId=" + leaseId + (keyAlias == null ? "" : ", keyAlias=" + keyAlias)
+                + ", expiresAt=" + expiresAt
                 + ", job=" + jobFullName + ", build=" + buildId + "}";
     }
 
@@ -247,6 +261,9 @@ public final class RevocationHandle implements Serializable {
         }
         if (projectId != null) {
             b.append("project ").append(projectId).append(", ");
+        }
+        if (keyAlias != null) {
+            b.append("alias ").append(keyAlias).append(", ");
         }
         if (leaseId != null) {
             b.append("lease ").append(leaseId).append(", ");
@@ -304,6 +321,7 @@ public final class RevocationHandle implements Serializable {
         private String serviceAccountId;
         private String keyId;
         private String leaseId;
+        private String keyAlias;
         private Instant expiresAt;
         private String jobFullName;
         private String buildId;
@@ -345,6 +363,11 @@ public final class RevocationHandle implements Serializable {
 
         public Builder leaseId(String leaseId) {
             this.leaseId = leaseId;
+            return this;
+        }
+
+        public Builder keyAlias(String keyAlias) {
+            this.keyAlias = keyAlias;
             return this;
         }
 

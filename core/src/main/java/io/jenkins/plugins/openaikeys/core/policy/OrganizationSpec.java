@@ -12,10 +12,18 @@ import java.util.regex.Pattern;
  * An OpenAI organization as an administrator typed it: its name, how it mints, and where its
  * authority lives in Vault ({@code mount} and {@code path} of the admin configuration for
  * {@link SourceKind#ADMIN_API}, the engine mount for {@link SourceKind#VAULT_ENGINE}).
+ * A {@link SourceKind#LITELLM_PROXY} organization keeps its proxy config in KV v2 like an
+ * adminApi one; a {@link SourceKind#LITELLM_ENGINE} organization has an engine mount and the
+ * proxy's public URL, which the engine's answer does not carry.
  *
- * @param path the KV v2 path inside {@code mount}; null for an engine organization
+ * @param path    the KV v2 path inside {@code mount}; null for an engine organization
+ * @param baseUrl the LiteLLM proxy's URL as builds reach it (litellmEngine only); null otherwise
  */
-public record OrganizationSpec(String name, SourceKind kind, String mount, String path) {
+public record OrganizationSpec(String name, SourceKind kind, String mount, String path, String baseUrl) {
+
+    public OrganizationSpec(String name, SourceKind kind, String mount, String path) {
+        this(name, kind, mount, path, null);
+    }
 
     /** Same alphabet as role names, so names appear unquoted in ids and log lines. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -66,19 +74,59 @@ public record OrganizationSpec(String name, SourceKind kind, String mount, Strin
                 + " KV v2 API adds it), e.g. " + (p.contains("/") ? p.split("/", 2)[1] : "openai/lab");
     }
 
+    /**
+     * Why a LiteLLM proxy URL cannot be bound as {@code OPENAI_BASE_URL}, or null: it must be an
+     * absolute http(s) URL without credentials, query or fragment.
+     *
+     * @return the end of a sentence starting with "proxy URL '…'"
+     */
+    public static String baseUrlProblem(String url) {
+        String u = url == null ? "" : url.trim();
+        if (u.isEmpty()) {
+            return "proxy URL is empty: set the LiteLLM proxy's URL as builds reach it, e.g. https://litellm.example.com";
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(u);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            return "proxy URL '" + u + "' is not an http or https URL: use e.g. https://litellm.example.com";
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "proxy URL '" + uri.getScheme() + "://" + uri.getHost() + "…' carries credentials, a query or a"
+                    + " fragment: give only scheme, host, port and path";
+        }
+        return null;
+    }
+
     private static List<String> locationProblems(String name, OrganizationSpec o) {
         List<String> problems = new ArrayList<>();
-        if (o.kind() == SourceKind.ADMIN_API) {
+        if (o.kind() == SourceKind.ADMIN_API || o.kind() == SourceKind.LITELLM_PROXY) {
             String path = o.path() == null ? "" : o.path().trim();
             if (path.isEmpty()) {
-                problems.add("Organization " + name + " has no KV path: set the path of its admin configuration"
+                problems.add(o.kind() == SourceKind.LITELLM_PROXY
+                        ? "Organization " + name + " has no KV path: set the path of its LiteLLM proxy configuration"
+                        + " (base_url and master_key) inside the KV v2 mount, e.g. litellm/" + name
+                        : "Organization " + name + " has no KV path: set the path of its admin configuration"
                         + " inside the KV v2 mount, e.g. openai/" + name);
             } else if (kvPathProblem(path) != null) {
                 problems.add("Organization " + name + "'s " + kvPathProblem(path));
             }
         } else if (o.mount() == null || o.mount().isBlank()) {
-            problems.add("Organization " + name + " has no secrets engine mount: set the path where Vault's OpenAI"
+            problems.add(o.kind() == SourceKind.LITELLM_ENGINE
+                    ? "Organization " + name + " has no secrets engine mount: set the path where the LiteLLM secrets"
+                    + " engine is mounted, e.g. litellm"
+                    : "Organization " + name + " has no secrets engine mount: set the path where Vault's OpenAI"
                     + " secrets engine is mounted, e.g. openai");
+        }
+        if (o.kind() == SourceKind.LITELLM_ENGINE) {
+            String problem = baseUrlProblem(o.baseUrl());
+            if (problem != null) {
+                problems.add("Organization " + name + "'s " + problem);
+            }
         }
         return problems;
     }

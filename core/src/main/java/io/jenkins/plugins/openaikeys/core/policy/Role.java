@@ -4,6 +4,7 @@ import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.source.KeySource;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +32,28 @@ import java.util.regex.Pattern;
  * @param variable     environment variable the key is bound to: {@code [A-Za-z_][A-Za-z0-9_]*}
  * @param nameTemplate service-account name template, null = {@link ServiceAccountNames#DEFAULT_TEMPLATE}
  * @param allowedJobs  globs on the job's full name (see {@link KeyBroker#checkAllowed}); empty = no job
+ * @param models       LiteLLM models a litellmProxy key may call; empty = all the proxy allows (null = empty;
+ *                     blank entries dropped, duplicates refused)
+ * @param maxBudget    a litellmProxy key's budget in the proxy's currency, positive; null = none
  */
 public record Role(String name, String organization, String projectId, String engineRole, Duration ttl,
-                   Duration maxTtl, String variable, String nameTemplate, List<String> allowedJobs) {
+                   Duration maxTtl, String variable, String nameTemplate, List<String> allowedJobs,
+                   List<String> models, BigDecimal maxBudget) {
+
+    /** A role without LiteLLM models or budget (every OpenAI role). */
+    public Role(String name, String organization, String projectId, String engineRole, Duration ttl,
+                Duration maxTtl, String variable, String nameTemplate, List<String> allowedJobs) {
+        this(name, organization, projectId, engineRole, ttl, maxTtl, variable, nameTemplate, allowedJobs, null,
+                null);
+    }
 
     public static final String DEFAULT_VARIABLE = "OPENAI_API_KEY";
     public static final int MAX_NAME_LENGTH = 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1," + MAX_NAME_LENGTH + "}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** LiteLLM model names: provider/model ids, wildcards and access groups, never whitespace or commas. */
+    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9_.:/@*+-]{1,200}");
     /** Variables of the shell, the JVM and Jenkins itself that a key must never replace. */
     private static final java.util.Set<String> RESERVED_VARIABLES = java.util.Set.of("PATH", "HOME", "USER", "SHELL",
             "PWD", "TMPDIR", "LANG", "LD_PRELOAD", "LD_LIBRARY_PATH", "JAVA_HOME", "JENKINS_HOME", "JENKINS_URL",
@@ -57,10 +71,8 @@ public record Role(String name, String organization, String projectId, String en
         }
         projectId = blankToNull(projectId);
         engineRole = blankToNull(engineRole);
-        if (projectId == null && engineRole == null) {
-            throw new BrokerException("Role " + name + " has neither a project id nor a Vault engine role:"
-                    + " set the project id (adminApi) or the engine role (vaultEngine)");
-        }
+        // Which of project id and engine role a role needs depends on its organization's kind
+        // (a litellmProxy role needs neither): RoleCatalog and the key sources check that.
         if (ttl == null || ttl.isZero() || ttl.isNegative()) {
             throw new BrokerException("Role " + name + " has no positive TTL: set one such as 30m or 1h");
         }
@@ -89,6 +101,63 @@ public record Role(String name, String organization, String projectId, String en
             }
         }
         allowedJobs = List.copyOf(jobs);
+        List<String> modelList = new ArrayList<>();
+        if (models != null) {
+            for (String model : models) {
+                if (model == null || model.isBlank()) {
+                    continue;
+                }
+                String m = model.trim();
+                if (!MODEL.matcher(m).matches()) {
+                    throw new BrokerException("Role " + name + "'s model '" + m + "' is not a model name: use the"
+                            + " model names of the LiteLLM proxy, one per line, e.g. gpt-4o-mini");
+                }
+                if (modelList.contains(m)) {
+                    throw new BrokerException("Role " + name + " lists model " + m + " twice: remove one");
+                }
+                modelList.add(m);
+            }
+        }
+        models = List.copyOf(modelList);
+        if (maxBudget != null && maxBudget.signum() <= 0) {
+            throw new BrokerException("Role " + name + "'s max budget " + maxBudget.toPlainString()
+                    + " is not positive: set a budget such as 5 or 50, or clear it for none");
+        }
+    }
+
+    /**
+     * Reads a max budget as an administrator typed it: null for blank.
+     *
+     * @throws BrokerException naming the role when it is not a positive decimal number
+     */
+    public static BigDecimal parseBudget(String role, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        BigDecimal budget;
+        try {
+            budget = new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            budget = null;
+        }
+        if (budget == null || budget.signum() <= 0 || budget.scale() > 6 || budget.precision() - budget.scale() > 12) {
+            throw new BrokerException("Role " + (role == null || role.isEmpty() ? "''" : role) + "'s max budget '"
+                    + text.trim() + "' is not a positive amount: use a number such as 5 or 12.50, or leave it empty");
+        }
+        return budget;
+    }
+
+    /** Splits models typed one per line or comma-separated; blanks dropped. */
+    public static List<String> parseModels(String text) {
+        List<String> out = new ArrayList<>();
+        if (text != null) {
+            for (String m : text.split("[,\\n\\r]+")) {
+                if (!m.isBlank()) {
+                    out.add(m.trim());
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -73,6 +73,9 @@ public final class RoleCatalog {
         }
         boolean project = blankToNull(spec.projectId()) != null;
         boolean engineRole = blankToNull(spec.engineRole()) != null;
+        java.util.List<String> models = Role.parseModels(spec.models());
+        java.math.BigDecimal budget = Role.parseBudget(name, spec.maxBudget());
+        boolean limits = !models.isEmpty() || budget != null;
         if (kind == SourceKind.ADMIN_API && !project) {
             throw new BrokerException("Role " + name + " mints in the Admin API organization " + organization
                     + " and needs an OpenAI project id (proj_…): set it");
@@ -82,12 +85,25 @@ public final class RoleCatalog {
                     + "', but organization " + organization + " mints through the Admin API, which ignores"
                     + " it: clear it or choose a Vault engine organization");
         }
-        if (kind == SourceKind.VAULT_ENGINE && !engineRole) {
+        if ((kind == SourceKind.VAULT_ENGINE || kind == SourceKind.LITELLM_ENGINE) && !engineRole) {
             throw new BrokerException("Role " + name + " mints through the Vault secrets engine of organization "
                     + organization + " and needs the engine's role name: set it");
         }
+        if (kind == SourceKind.LITELLM_ENGINE && limits) {
+            throw new BrokerException("Role " + name + " sets models or a max budget, but the LiteLLM engine role '"
+                    + spec.engineRole().trim() + "' in Vault fixes them for organization " + organization
+                    + ": clear them here and set them in the engine role's key_request");
+        }
+        if (kind != null && !kind.isLiteLlm() && limits) {
+            throw new BrokerException("Role " + name + " sets models or a max budget, which only a LiteLLM"
+                    + " organization applies, but organization " + organization + " mints OpenAI keys: clear them");
+        }
+        if (kind == SourceKind.LITELLM_PROXY && (project || engineRole)) {
+            throw new BrokerException("Role " + name + " names an OpenAI project or an engine role, which the LiteLLM"
+                    + " proxy organization " + organization + " ignores: clear them");
+        }
         return new Role(name, organization, spec.projectId(), spec.engineRole(), ttl, maxTtl, spec.variable(),
-                spec.nameTemplate(), spec.allowedJobs());
+                spec.nameTemplate(), spec.allowedJobs(), models, budget);
     }
 
     private static String blankToNull(String s) {

@@ -9,11 +9,20 @@ import java.util.List;
  * with it by name instead of the role silently disappearing.
  *
  * @param allowedJobs globs, one per entry; null or empty = no job
+ * @param models      LiteLLM models as typed, one per line or comma-separated; null or blank = none
+ * @param maxBudget   LiteLLM max budget as typed; null or blank = none
  */
 public record RoleSpec(String name, String organization, String projectId, String engineRole, String ttl,
-                       String maxTtl, String variable, String nameTemplate, List<String> allowedJobs) {
+                       String maxTtl, String variable, String nameTemplate, List<String> allowedJobs,
+                       String models, String maxBudget) {
 
     public RoleSpec {
         allowedJobs = allowedJobs == null ? List.of() : List.copyOf(allowedJobs);
+    }
+
+    /** A role without LiteLLM models or budget. */
+    public RoleSpec(String name, String organization, String projectId, String engineRole, String ttl,
+                    String maxTtl, String variable, String nameTemplate, List<String> allowedJobs) {
+        this(name, organization, projectId, engineRole, ttl, maxTtl, variable, nameTemplate, allowedJobs, null, null);
     }
 }

@@ -29,6 +29,7 @@ public final class VaultClient {
     private final KvV2 kv;
     private final Leases leases;
     private final OpenAiEngine engine;
+    private final LiteLlmEngine liteLlm;
 
     private VaultClient(Builder b) {
         this.endpoint = b.endpoint;
@@ -51,6 +52,7 @@ public final class VaultClient {
         this.kv = new KvV2(session);
         this.leases = new Leases(session);
         this.engine = new OpenAiEngine(session, leases);
+        this.liteLlm = new LiteLlmEngine(session, leases);
     }
 
     public static Builder builder(VaultEndpoint endpoint, VaultAuthMethod auth) {
@@ -93,6 +95,16 @@ public final class VaultClient {
      */
     public EngineCredentials readCreds(String mount, String role, Duration ttlOrNull) {
         return engine.readCreds(mount, role, ttlOrNull);
+    }
+
+    /**
+     * A fresh LiteLLM virtual key from vault-plugin-secrets-litellm, taken with a token that outlives
+     * its lease (the engine role fixes the lease TTL; {@code expectedTtl} only sizes the token up front).
+     *
+     * @throws VaultException TOKEN_TTL_TOO_SHORT when the token cannot outlive the lease (nothing is left behind)
+     */
+    public LiteLlmCredentials readLiteLlmCreds(String mount, String role, Duration expectedTtl) {
+        return liteLlm.readCreds(mount, role, expectedTtl);
     }
 
     /** The engine's config without any key value. */

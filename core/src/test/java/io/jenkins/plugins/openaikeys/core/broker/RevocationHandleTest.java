@@ -163,6 +163,26 @@ public class RevocationHandleTest {
         assertThat(key.handle()).isSameAs(h);
     }
 
+    @Test
+    void liteLlmHandlesNeedTheirIdsAndKeepTheAliasThroughTheLedgerForm() {
+        RevocationHandle proxy = RevocationHandle.builder(io.jenkins.plugins.openaikeys.core.source.SourceKind.LITELLM_PROXY)
+                .organization("llp").role("chat").keyAlias("jk-chat-app-42-1795350600-abcd").keyId("9f86d0")
+                .expiresAt(EXPIRES).jobFullName("app").buildId("42").build();
+        RevocationHandle back = RevocationHandle.fromLine(proxy.toLine());
+        assertThat(back.keyAlias()).isEqualTo("jk-chat-app-42-1795350600-abcd");
+        assertThat(back.source()).isEqualTo(io.jenkins.plugins.openaikeys.core.source.SourceKind.LITELLM_PROXY);
+        assertThat(proxy.toMap()).containsEntry("keyAlias", "jk-chat-app-42-1795350600-abcd")
+                .containsEntry("source", "LITELLM_PROXY");
+        assertThatThrownBy(() -> RevocationHandle.builder(io.jenkins.plugins.openaikeys.core.source.SourceKind.LITELLM_PROXY)
+                .organization("llp").role("chat").keyId("9f86d0").expiresAt(EXPIRES).jobFullName("app").buildId("42")
+                .build()).hasMessage("a litellmProxy handle needs keyAlias");
+        assertThatThrownBy(() -> RevocationHandle.builder(io.jenkins.plugins.openaikeys.core.source.SourceKind.LITELLM_ENGINE)
+                .organization("lle").role("team").keyAlias("vault-team-a-1").expiresAt(EXPIRES).jobFullName("app")
+                .buildId("42").build()).hasMessage("a litellmEngine handle needs leaseId");
+        // A ledger line written before LiteLLM existed still loads, without an alias.
+        assertThat(RevocationHandle.fromLine(adminHandle().toLine()).keyAlias()).isNull();
+    }
+
     private static void assertSame(RevocationHandle actual, RevocationHandle expected) {
         assertThat(actual).isEqualTo(expected);
         assertThat(actual.toString()).isEqualTo(expected.toString());

@@ -65,12 +65,15 @@ class RoleTest {
     }
 
     @Test
-    void needsAnOrganizationAndAProjectOrEngineRole() {
+    void needsAnOrganizationButNotAlwaysAProjectOrEngineRole() {
         assertThatThrownBy(() -> role("evals", " ", "p", null, H1, H1, null, null, null))
                 .hasMessage("Role evals has no organization: choose the OpenAI organization that mints its keys");
-        assertThatThrownBy(() -> role("evals", "o", " ", null, H1, H1, null, null, null))
-                .hasMessage("Role evals has neither a project id nor a Vault engine role:"
-                        + " set the project id (adminApi) or the engine role (vaultEngine)");
+        // A litellmProxy role needs neither; RoleCatalog checks what each organization kind needs.
+        Role proxy = role("evals", "o", " ", null, H1, H1, null, null, null);
+        assertThat(proxy.projectId()).isNull();
+        assertThat(proxy.engineRole()).isNull();
+        assertThat(proxy.models()).isEmpty();
+        assertThat(proxy.maxBudget()).isNull();
     }
 
     @Test

@@ -83,6 +83,7 @@ public final class FakeVaultNamespace {
     private final Map<String, Lease> leases = new LinkedHashMap<>();
     private final Map<String, FakeKvMount> kvMounts = new HashMap<>();
     private final Map<String, FakeOpenAiEngineMount> engines = new HashMap<>();
+    private final Map<String, FakeLiteLlmEngineMount> liteLlmEngines = new HashMap<>();
     private SecretString rootToken;
 
     FakeVaultNamespace(FakeVault vault, String name) {
@@ -170,6 +171,18 @@ public final class FakeVaultNamespace {
             FakeOpenAiEngineMount e = new FakeOpenAiEngineMount(this, vault, mount, openAiBaseUrl, adminKey, adminKeyId,
                     organizationId);
             engines.put(mount, e);
+            return e;
+        }
+    }
+
+    /**
+     * Mounts the LiteLLM secrets engine, as {@code vault write <mount>/config url=… admin_key=…}: it talks
+     * HTTP to {@code proxyUrl} (e.g. a FakeLiteLlmProxy) with {@code adminKey}.
+     */
+    public FakeLiteLlmEngineMount enableLiteLlmEngine(String mount, String proxyUrl, SecretString adminKey) {
+        synchronized (vault.lock()) {
+            FakeLiteLlmEngineMount e = new FakeLiteLlmEngineMount(this, vault, mount, proxyUrl, adminKey);
+            liteLlmEngines.put(mount, e);
             return e;
         }
     }
@@ -265,6 +278,11 @@ public final class FakeVaultNamespace {
             }
         }
         for (Map.Entry<String, FakeOpenAiEngineMount> e : engines.entrySet()) {
+            if (path.startsWith(e.getKey() + "/")) {
+                return e.getValue().handle(method, path.substring(e.getKey().length() + 1), query, token);
+            }
+        }
+        for (Map.Entry<String, FakeLiteLlmEngineMount> e : liteLlmEngines.entrySet()) {
             if (path.startsWith(e.getKey() + "/")) {
                 return e.getValue().handle(method, path.substring(e.getKey().length() + 1), query, token);
             }
