@@ -99,6 +99,26 @@ final class ConnectionTester {
             return "Organization " + e.getName() + ": secrets engine configuration readable at " + e.getEngineMount()
                     + "/config.";
         }
+        if (org instanceof LiteLlmProxyOrganization p) {
+            KvSecret secret = vault.kvRead(p.getKvMount(), p.getKvPath());
+            List<String> missing = new ArrayList<>();
+            for (String f : List.of("base_url", "master_key")) {
+                if (secret.field(f) == null || secret.field(f).isBlank()) {
+                    missing.add(f);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new EphemeralKeyException("the KV secret " + p.getKvMount() + "/" + p.getKvPath() + " (version "
+                        + secret.version() + ") lacks " + String.join(", ", missing) + ": add the field(s)");
+            }
+            return "Organization " + p.getName() + ": LiteLLM proxy configuration found at " + p.getKvMount() + "/"
+                    + p.getKvPath() + " (version " + secret.version() + ", proxy " + secret.field("base_url") + ").";
+        }
+        if (org instanceof LiteLlmEngineOrganization l) {
+            vault.readEngineConfig(l.getEngineMount());
+            return "Organization " + l.getName() + ": LiteLLM secrets engine configuration readable at "
+                    + l.getEngineMount() + "/config; builds will call " + l.getProxyUrl() + ".";
+        }
         throw new EphemeralKeyException("unknown organization kind");
     }
 }

@@ -16,9 +16,11 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
  * One OpenAI organization the plugin can mint keys in, and where its authority lives in
- * Vault. Roles refer to it by {@link #getName() name}. Two kinds: {@link AdminApiOrganization}
- * (the plugin calls OpenAI with an admin key read from KV v2) and {@link VaultEngineOrganization}
- * (Vault's OpenAI secrets engine does the minting).
+ * Vault. Roles refer to it by {@link #getName() name}. Four kinds: {@link AdminApiOrganization}
+ * (the plugin calls OpenAI with an admin key read from KV v2), {@link VaultEngineOrganization}
+ * (Vault's OpenAI secrets engine does the minting), {@link LiteLlmProxyOrganization} (the plugin
+ * calls a LiteLLM proxy's key API with its master key read from KV v2) and
+ * {@link LiteLlmEngineOrganization} (Vault's LiteLLM secrets engine mints virtual keys).
  */
 public abstract class OrganizationConfig implements Describable<OrganizationConfig> {
 

@@ -39,6 +39,8 @@ public class RoleConfig implements Describable<RoleConfig> {
     private String variable = Role.DEFAULT_VARIABLE;
     private String nameTemplate;
     private String allowedJobs;
+    private String models;
+    private String maxBudget;
 
     @DataBoundConstructor
     public RoleConfig(String name, String organization) {
@@ -121,6 +123,29 @@ public class RoleConfig implements Describable<RoleConfig> {
         this.allowedJobs = allowedJobs == null || allowedJobs.isBlank() ? null : allowedJobs.strip();
     }
 
+    /** LiteLLM models a litellmProxy key may call, one per line; empty means all the proxy allows. */
+    public String getModels() {
+        return models;
+    }
+
+    @DataBoundSetter
+    public void setModels(String models) {
+        this.models = models == null || models.isBlank() ? null : models.strip();
+    }
+
+    /** A litellmProxy key's max budget as typed, e.g. {@code 5} or {@code 12.50}; empty means none. */
+    public String getMaxBudget() {
+        return maxBudget;
+    }
+
+    @DataBoundSetter
+    public void setMaxBudget(String maxBudget) {
+        this.maxBudget = FormChecks.blankToNull(maxBudget);
+        if (this.maxBudget != null) {
+            this.maxBudget = this.maxBudget.trim();
+        }
+    }
+
     /** The non-blank lines of {@link #getAllowedJobs()}, trimmed. */
     public List<String> getAllowedJobList() {
         return lines(allowedJobs);
@@ -129,7 +154,7 @@ public class RoleConfig implements Describable<RoleConfig> {
     /** The role as typed, for core's {@link RoleCatalog}, which says what is wrong with it by name. */
     RoleSpec toSpec() {
         return new RoleSpec(name, organization, projectId, engineRole, ttl, maxTtl, variable, nameTemplate,
-                getAllowedJobList());
+                getAllowedJobList(), models, maxBudget);
     }
 
     static List<String> lines(String text) {
@@ -221,14 +246,55 @@ public class RoleConfig implements Describable<RoleConfig> {
             }
             OrganizationConfig org = OpenAIKeysConfiguration.get().findOrganization(organization);
             boolean blank = value == null || value.isBlank();
-            if (org instanceof VaultEngineOrganization && blank) {
+            if ((org instanceof VaultEngineOrganization || org instanceof LiteLlmEngineOrganization) && blank) {
                 return FormValidation.error("The secrets engine role is required for a Vault engine organization.");
+            }
+            if (org instanceof LiteLlmProxyOrganization && !blank) {
+                return FormValidation.error("Organization " + org.getName() + " mints with the LiteLLM proxy's key"
+                        + " API, which ignores a secrets engine role: clear it.");
             }
             if (org instanceof AdminApiOrganization && !blank) {
                 return FormValidation.error("Organization " + org.getName() + " mints through the Admin API, which"
                         + " ignores a secrets engine role: clear it or choose a Vault engine organization.");
             }
             return FormValidation.ok();
+        }
+
+        public FormValidation doCheckModels(@QueryParameter String value, @QueryParameter String organization) {
+            if (!FormChecks.canAdminister() || value == null || value.isBlank()) {
+                return FormValidation.ok();
+            }
+            FormValidation limits = limitsApply(organization);
+            if (limits != null) {
+                return limits;
+            }
+            return FormChecks.attempt(value, v -> new Role("r", "o", null, null, Duration.ofMinutes(1), null, null,
+                    null, null, Role.parseModels(v), null));
+        }
+
+        public FormValidation doCheckMaxBudget(@QueryParameter String value, @QueryParameter String organization) {
+            if (!FormChecks.canAdminister() || value == null || value.isBlank()) {
+                return FormValidation.ok();
+            }
+            FormValidation limits = limitsApply(organization);
+            if (limits != null) {
+                return limits;
+            }
+            return FormChecks.attempt(value, v -> Role.parseBudget("this", v));
+        }
+
+        /** Null when the organization applies models and budget; the error saying who does otherwise. */
+        private static FormValidation limitsApply(String organization) {
+            OrganizationConfig org = OpenAIKeysConfiguration.get().findOrganization(organization);
+            if (org instanceof LiteLlmEngineOrganization) {
+                return FormValidation.error("The LiteLLM engine role in Vault fixes models and budget for organization "
+                        + org.getName() + ": clear this and set them in the engine role's key_request.");
+            }
+            if (org instanceof AdminApiOrganization || org instanceof VaultEngineOrganization) {
+                return FormValidation.error("Only a LiteLLM organization applies models and a max budget: clear this"
+                        + " for organization " + org.getName() + ".");
+            }
+            return null;
         }
 
         public FormValidation doCheckTtl(@QueryParameter String value) {

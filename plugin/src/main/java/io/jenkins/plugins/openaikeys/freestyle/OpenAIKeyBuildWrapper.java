@@ -128,7 +128,7 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
             build.addAction(new MaskAction(SecretMask.of(List.of(plain))));
             context.env(var, plain);
             for (Map.Entry<String, String> e : KeyVariables.publicValues(var, key.keyId(), key.projectId(),
-                    key.serviceAccountId()).entrySet()) {
+                    key.serviceAccountId(), key.baseUrl(), key.keyAlias()).entrySet()) {
                 context.env(e.getKey(), e.getValue());
             }
             context.setDisposer(new RevokeDisposer(handle, handle.id(), key.keyId(), held));

@@ -2,6 +2,8 @@ package io.jenkins.plugins.openaikeys.runtime;
 
 import io.jenkins.plugins.openaikeys.config.AdminApiOrganization;
 import io.jenkins.plugins.openaikeys.config.ConfigurationCheck;
+import io.jenkins.plugins.openaikeys.config.LiteLlmEngineOrganization;
+import io.jenkins.plugins.openaikeys.config.LiteLlmProxyOrganization;
 import io.jenkins.plugins.openaikeys.config.OpenAIKeysConfiguration;
 import io.jenkins.plugins.openaikeys.config.OrganizationConfig;
 import io.jenkins.plugins.openaikeys.config.VaultEngineOrganization;
@@ -85,7 +87,10 @@ final class BrokerFactory {
             }
             KeySource source = source(vault, org, names);
             sources.put(org.getName(), source);
-            rotators.add(rotator(vault, org, source));
+            Rotator rotator = rotator(vault, org, source);
+            if (rotator != null) {
+                rotators.add(rotator);
+            }
         }
         if (sources.isEmpty()) {
             throw new BrokerException("No OpenAI organization is configured: add one under Manage Jenkins > System"
@@ -129,7 +134,10 @@ final class BrokerFactory {
         if (org instanceof AdminApiOrganization a && source instanceof AdminApiKeySource s) {
             return CoreWiring.adminKeyRotator(vault, a, s, http, config.adminKeyLifetime());
         }
-        return CoreWiring.engineKeyRotator(vault, (VaultEngineOrganization) org, rotationRecord);
+        if (org instanceof VaultEngineOrganization e) {
+            return CoreWiring.engineKeyRotator(vault, e, rotationRecord);
+        }
+        return null; // LiteLLM: the master key and the engine's admin key are rotated at the proxy or in Vault
     }
 
     private KeySource source(VaultClient vault, OrganizationConfig org, ServiceAccountNames names) {
@@ -145,6 +153,20 @@ final class BrokerFactory {
                 throw new BrokerException("Organization " + e.getName() + " has no secrets engine mount: set it");
             }
             return CoreWiring.vaultEngineSource(vault, e);
+        }
+        if (org instanceof LiteLlmProxyOrganization p) {
+            if (p.getKvPath() == null) {
+                throw new BrokerException("Organization " + p.getName() + " has no KV path: set the path of its"
+                        + " LiteLLM proxy configuration in Vault");
+            }
+            return CoreWiring.liteLlmProxySource(vault, p, names, http, config.adminConfigRecheckDuration());
+        }
+        if (org instanceof LiteLlmEngineOrganization l) {
+            if (l.getEngineMount() == null || l.getProxyUrl() == null) {
+                throw new BrokerException("Organization " + l.getName() + " needs its LiteLLM secrets engine mount"
+                        + " and the proxy URL builds reach: set them");
+            }
+            return CoreWiring.liteLlmEngineSource(vault, l);
         }
         throw new BrokerException("Organization " + org.getName() + " is of an unknown kind");
     }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.openaikeys.runtime;
 
 import io.jenkins.plugins.openaikeys.config.AdminApiOrganization;
+import io.jenkins.plugins.openaikeys.config.LiteLlmEngineOrganization;
+import io.jenkins.plugins.openaikeys.config.LiteLlmProxyOrganization;
 import io.jenkins.plugins.openaikeys.config.VaultEngineOrganization;
 import io.jenkins.plugins.openaikeys.core.broker.KeyBroker;
 import io.jenkins.plugins.openaikeys.core.broker.RevokeBackoff;
@@ -19,6 +21,8 @@ import io.jenkins.plugins.openaikeys.core.rotation.RotationService;
 import io.jenkins.plugins.openaikeys.core.rotation.Rotator;
 import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmProxyKeySource;
 import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
 import io.jenkins.plugins.openaikeys.core.vault.VaultAuthMethod;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
@@ -72,6 +76,18 @@ public final class CoreWiring {
 
     static KeySource vaultEngineSource(VaultClient vault, VaultEngineOrganization org) {
         return new VaultEngineKeySource(vault, org.getEngineMount(), Clock.systemUTC());
+    }
+
+    /** A LiteLLM proxy organization: base_url and master_key from KV v2, cached like the admin config. */
+    static LiteLlmProxyKeySource liteLlmProxySource(VaultClient vault, LiteLlmProxyOrganization org,
+                                                    ServiceAccountNames names, OkHttpClient http,
+                                                    Duration configRecheck) {
+        return LiteLlmProxyKeySource.of(vault, org.getKvMount(), org.getKvPath(), configRecheck, names,
+                settings(http));
+    }
+
+    static KeySource liteLlmEngineSource(VaultClient vault, LiteLlmEngineOrganization org) {
+        return new LiteLlmEngineKeySource(vault, org.getEngineMount(), org.getProxyUrl(), Clock.systemUTC());
     }
 
     /**

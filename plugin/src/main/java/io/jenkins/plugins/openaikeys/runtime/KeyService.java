@@ -83,9 +83,15 @@ public final class KeyService {
         }
         try {
             MintedProjects.get().remember(key.handle());
-            listener.getLogger().println("Minted OpenAI key " + key.keyId()
-                    + " (service account " + key.serviceAccountId() + ", role " + role
-                    + ", expires " + formatExpiry(key.expiresAt()) + ") in " + millisSince(start) + " ms");
+            if (key.scope() != null) {
+                listener.getLogger().println("Minted LiteLLM key " + key.keyId() + " (alias " + key.keyAlias()
+                        + ", " + key.scope().describeLimits() + ", proxy " + key.baseUrl() + ", role " + role
+                        + ", expires " + formatExpiry(key.expiresAt()) + ") in " + millisSince(start) + " ms");
+            } else {
+                listener.getLogger().println("Minted OpenAI key " + key.keyId()
+                        + " (service account " + key.serviceAccountId() + ", role " + role
+                        + ", expires " + formatExpiry(key.expiresAt()) + ") in " + millisSince(start) + " ms");
+            }
         } catch (RuntimeException | Error e) {
             revokeAfterFailure(key, listener, e);
             throw e;

@@ -46,6 +46,27 @@ public final class KeyVariables {
         return values;
     }
 
+    /**
+     * As {@link #publicValues(String, String, String, String)}, plus for a LiteLLM virtual key the
+     * proxy's URL as {@value #BASE_URL_VARIABLE} (OpenAI SDKs read it, so they call the proxy with the
+     * key) and the key's alias as {@code <variable>_ALIAS}. Both are public.
+     */
+    public static @NonNull Map<String, String> publicValues(@NonNull String variable, @NonNull String keyId,
+            @CheckForNull String projectId, @CheckForNull String serviceAccountId, @CheckForNull String baseUrl,
+            @CheckForNull String keyAlias) {
+        Map<String, String> values = publicValues(variable, keyId, projectId, serviceAccountId);
+        if (keyAlias != null) {
+            values.put(variable + "_ALIAS", keyAlias);
+        }
+        if (baseUrl != null) {
+            values.put(BASE_URL_VARIABLE, baseUrl);
+        }
+        return values;
+    }
+
+    /** Where OpenAI SDKs look for the API's URL; bound only for LiteLLM keys. */
+    public static final String BASE_URL_VARIABLE = "OPENAI_BASE_URL";
+
     /** Picks the variable: the explicit one, else the role's, else {@link #DEFAULT_VARIABLE}. */
     public static @NonNull String resolve(@CheckForNull String explicit, @CheckForNull String fromRole) {
         if (explicit != null && !explicit.isBlank()) {

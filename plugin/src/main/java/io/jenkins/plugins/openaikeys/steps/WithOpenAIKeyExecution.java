@@ -150,7 +150,8 @@ public final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecutio
             String plain = key.value().reveal();
             SecretMask mask = SecretMask.of(List.of(plain));
             KeyEnvironment environment = new KeyEnvironment(var, Secret.fromString(plain),
-                    KeyVariables.publicValues(var, key.keyId(), key.projectId(), key.serviceAccountId()));
+                    KeyVariables.publicValues(var, key.keyId(), key.projectId(), key.serviceAccountId(),
+                            key.baseUrl(), key.keyAlias()));
             MaskingLogFilter filter = new MaskingLogFilter(mask, run.getCharset());
             FailureHandler masking = FailureHandler.merge(context.get(FailureHandler.class),
                     new MaskingFailureHandler(mask));

@@ -6,6 +6,7 @@ import io.jenkins.plugins.openaikeys.config.RoleConfig;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.source.KeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmProxyKeySource;
 import io.jenkins.plugins.openaikeys.core.sweep.OrphanSweeper;
 import io.jenkins.plugins.openaikeys.core.sweep.ServiceAccountDirectory;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepPolicy;
@@ -31,6 +32,9 @@ import java.util.Set;
  * already destroys their keys. Every line printed holds ids and names only.
  */
 final class OrphanSweeps {
+
+    /** What a LiteLLM proxy's keys are swept as, in place of an OpenAI project. */
+    static final String LITELLM_KEYS = "litellm-keys";
 
     private final OpenAIKeysConfiguration config;
     private final Clock clock;
@@ -58,6 +62,13 @@ final class OrphanSweeps {
         OrphanSweeper sweeper = new OrphanSweeper(policy, clock);
         List<SweepReport> reports = new ArrayList<>();
         for (Map.Entry<String, KeySource> e : KeyRuntime.get().keySources().entrySet()) {
+            if (e.getValue() instanceof LiteLlmProxyKeySource proxy) {
+                // Leftover virtual keys: this controller's alias prefix and an expiry stamp past the grace.
+                SweepReport report = sweeper.sweep(e.getKey(), proxy.sweepDirectory(), List.of(LITELLM_KEYS));
+                print(report, log);
+                reports.add(report);
+                continue;
+            }
             if (!(e.getValue() instanceof AdminApiKeySource source)) {
                 continue;
             }
@@ -100,7 +111,8 @@ final class OrphanSweeps {
         log.println(report.summary());
         String verb = report.dryRun() ? "Would delete" : "Deleted";
         for (SweepReport.SweptAccount a : report.swept()) {
-            log.println("  " + verb + " service account " + a.serviceAccountId() + " (" + a.name() + ") in project "
+            log.println(LITELLM_KEYS.equals(a.projectId()) ? "  " + verb + " LiteLLM key alias " + a.name()
+                    : "  " + verb + " service account " + a.serviceAccountId() + " (" + a.name() + ") in project "
                     + a.projectId());
         }
         for (String failure : report.failures()) {

@@ -23,6 +23,9 @@ public final class Casc {
         public String maxTtl;
         public String variable;
         public String allowedJobs;
+        /** LiteLLM proxy roles only: models (comma-separated or one per line) and max budget. */
+        public String models;
+        public String maxBudget;
 
         public Role(String name, String organization) {
             this.name = name;
@@ -37,6 +40,8 @@ public final class Casc {
             r.maxTtl = maxTtl;
             r.variable = variable;
             r.allowedJobs = allowedJobs;
+            r.models = models;
+            r.maxBudget = maxBudget;
             return r;
         }
     }
@@ -92,6 +97,17 @@ public final class Casc {
 
     public static String vaultEngine(String name, String mount) {
         return "vaultEngine:\n    name: " + q(name) + "\n    engineMount: " + q(mount);
+    }
+
+    /** A LiteLLM proxy organization: base_url and master_key in KV v2. */
+    public static String litellmProxy(String name, String kvMount, String kvPath) {
+        return "litellmProxy:\n    name: " + q(name) + "\n    kvMount: " + q(kvMount) + "\n    kvPath: " + q(kvPath);
+    }
+
+    /** A LiteLLM secrets engine organization and the proxy URL builds reach. */
+    public static String litellmEngine(String name, String mount, String proxyUrl) {
+        return "litellmEngine:\n    name: " + q(name) + "\n    engineMount: " + q(mount) + "\n    proxyUrl: "
+                + q(proxyUrl);
     }
 
     public Casc copy() {
@@ -163,6 +179,8 @@ public final class Casc {
                 field(y, "maxTtl", r.maxTtl);
                 field(y, "variable", r.variable);
                 field(y, "allowedJobs", r.allowedJobs);
+                field(y, "models", r.models);
+                field(y, "maxBudget", r.maxBudget);
             }
         }
         settings.forEach((k, v) -> y.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));

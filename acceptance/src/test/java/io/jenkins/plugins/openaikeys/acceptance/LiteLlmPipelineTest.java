@@ -1,0 +1,174 @@
+package io.jenkins.plugins.openaikeys.acceptance;
+
+import io.jenkins.plugins.openaikeys.acceptance.support.AcceptanceJenkins;
+import io.jenkins.plugins.openaikeys.acceptance.support.Backends;
+import io.jenkins.plugins.openaikeys.acceptance.support.Casc;
+import io.jenkins.plugins.openaikeys.acceptance.support.JenkinsClient;
+import io.jenkins.plugins.openaikeys.acceptance.support.KeyLeaks;
+import io.jenkins.plugins.openaikeys.core.litellm.fake.FakeLiteLlmProxy;
+import io.jenkins.plugins.openaikeys.core.vault.fake.FakeLiteLlmEngineMount;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * LiteLLM virtual keys in a real controller, configured through JCasC: a {@code litellmProxy}
+ * organization (base_url and master_key in the fake Vault's KV v2, the plugin generates and deletes
+ * keys at the fake proxy) and a {@code litellmEngine} organization (the fake Vault's LiteLLM engine
+ * mints under a lease). Each build must get the key in its variable and the proxy in
+ * {@code OPENAI_BASE_URL}, use it against the proxy, see it masked, and leave it deleted. The console
+ * and the fakes' state are written to {@code /tmp/litellm-evidence/} for the issue's note.
+ */
+class LiteLlmPipelineTest {
+
+    static final String PROXY_ORG = "llm-proxy";
+    static final String ENGINE_ORG = "llm-engine";
+    static final String PROXY_KV_PATH = "litellm/main";
+    static final String ENGINE_MOUNT = "litellm";
+    static final String ENGINE_ROLE = "team-a";
+    static final Path EVIDENCE = Path.of("/tmp/litellm-evidence");
+
+    static FakeLiteLlmProxy proxy;
+    static FakeLiteLlmEngineMount engine;
+
+    @RegisterExtension
+    static final AcceptanceJenkins j = new AcceptanceJenkins("litellm").configure(c -> {
+        proxy = FakeLiteLlmProxy.start();
+        j.backends.vault.root().kvPut(Backends.KV_MOUNT, PROXY_KV_PATH, Map.of(
+                "base_url", proxy.baseUrl(), "master_key", proxy.masterKey().reveal()));
+        engine = j.backends.vault.root().enableLiteLlmEngine(ENGINE_MOUNT, proxy.baseUrl(), proxy.masterKey())
+                .role(ENGINE_ROLE, List.of("gpt-4o", "gpt-4o-mini"), new BigDecimal("50"), Duration.ofMinutes(30),
+                        Duration.ofHours(24));
+        c.organizations.add(Casc.litellmProxy(PROXY_ORG, Backends.KV_MOUNT, PROXY_KV_PATH));
+        c.organizations.add(Casc.litellmEngine(ENGINE_ORG, ENGINE_MOUNT, proxy.baseUrl()));
+        Casc.Role chat = new Casc.Role("chat", PROXY_ORG);
+        chat.models = "gpt-4o-mini\ngpt-4o";
+        chat.maxBudget = "5";
+        chat.ttl = "30m";
+        chat.maxTtl = "1h";
+        chat.allowedJobs = "**";
+        c.roles.add(chat);
+        Casc.Role team = new Casc.Role("team", ENGINE_ORG);
+        team.engineRole = ENGINE_ROLE;
+        team.ttl = "30m";
+        team.variable = "LITELLM_API_KEY";
+        team.allowedJobs = "**";
+        c.roles.add(team);
+    });
+
+    @AfterAll
+    static void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    private static String show(String variable) {
+        return "sh '''echo \"key=$" + variable + "\"; echo \"base=$OPENAI_BASE_URL\"; echo \"id=$" + variable
+                + "_ID\"; echo \"alias=$" + variable + "_ALIAS\"\n"
+                + "curl -s -w \"\\\\nmodels-status=%{http_code}\\\\n\" -H \"Authorization: Bearer $" + variable
+                + "\" \"$OPENAI_BASE_URL/v1/models\"\n"
+                + "sleep 4'''";
+    }
+
+    /** Runs the job, snapshotting the fakes while the block holds the key; returns the finished build. */
+    private JenkinsClient.Build runWithSnapshots(String job, String script, String name) throws IOException {
+        JenkinsClient admin = j.admin();
+        admin.pipeline(job, script);
+        String before = state();
+        int n = admin.trigger(job);
+        admin.awaitConsole(job, n, "models-status=", Duration.ofMinutes(2));
+        String during = state();
+        String result = admin.awaitResult(job, n, Duration.ofMinutes(2));
+        JenkinsClient.Build b = new JenkinsClient.Build(job, n, result, admin.console(job, n));
+        // the revoke runs when the block ends, before the build finishes: the state is final now
+        String after = state();
+        Files.createDirectories(EVIDENCE);
+        Files.writeString(EVIDENCE.resolve(name + "-console.txt"), b.console(), StandardCharsets.UTF_8);
+        Files.writeString(EVIDENCE.resolve(name + "-fakes.txt"), "== before the build (" + Instant.now() + ")\n"
+                + before + "\n== while the block ran\n" + during + "\n== after the build\n" + after,
+                StandardCharsets.UTF_8);
+        return b;
+    }
+
+    private static String state() {
+        return proxy.describe() + "Vault leases live: " + j.backends.liveLeases() + "\nLiteLLM engine deleted aliases: "
+                + engine.deletedAliases() + "\n";
+    }
+
+    private static String group(String console, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(console);
+        assertThat(m.find()).as("console matches " + regex + ":\n" + console).isTrue();
+        return m.group(1);
+    }
+
+    private void noLiteLlmSecretOnDisk() {
+        List<String> leaks = KeyLeaks.scan(proxy.secretsEverIssued(), List.of(j.home(), j.controller.log()));
+        assertThat(leaks).as("LiteLLM keys or the master key on disk").isEmpty();
+    }
+
+    @Test
+    void litellmProxyMintsBindsMasksAndRevokes() throws IOException {
+        int keysBefore = proxy.keys().size();
+        JenkinsClient.Build b = runWithSnapshots("litellm-proxy", "node { withOpenAIKey('chat') { "
+                + show("OPENAI_API_KEY") + " } }", "litellm-proxy");
+        assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
+        String console = b.console();
+        String alias = group(console, "alias=(jk-chat-litellm_proxy-\\d+-\\d+-[a-z0-9]{4})");
+        assertThat(console)
+                .contains("Minted LiteLLM key ")
+                .contains("(alias " + alias + ", models gpt-4o-mini, gpt-4o, max budget 5, proxy " + proxy.baseUrl()
+                        + ", role chat, expires ")
+                .contains("key=****")
+                .contains("base=" + proxy.baseUrl())
+                .contains("\"id\":\"gpt-4o-mini\"").contains("\"id\":\"gpt-4o\"")
+                .contains("models-status=200")
+                .contains("Revoked ");
+        for (String secret : proxy.secretsEverIssued()) {
+            assertThat(console).doesNotContain(secret);
+        }
+        assertThat(proxy.keys()).hasSize(keysBefore);
+        assertThat(proxy.byAlias(alias)).isNull();
+        assertThat(proxy.deletedAliases()).contains(alias);
+        noLiteLlmSecretOnDisk();
+    }
+
+    @Test
+    void litellmEngineMintsBindsMasksAndRevokes() throws IOException {
+        JenkinsClient.Build b = runWithSnapshots("litellm-engine", "node { withOpenAIKey('team') { "
+                + show("LITELLM_API_KEY") + " } }", "litellm-engine");
+        assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
+        String console = b.console();
+        String alias = group(console, "alias=(vault-team-a-[0-9a-f]{12})");
+        assertThat(console)
+                .contains("Minted LiteLLM key ")
+                .contains("(alias " + alias + ", models set by engine role team-a with its budget, proxy "
+                        + proxy.baseUrl() + ", role team, expires ")
+                .contains("key=****")
+                .contains("base=" + proxy.baseUrl())
+                .contains("\"id\":\"gpt-4o\"")
+                .contains("models-status=200")
+                .contains("Revoked ");
+        for (String secret : proxy.secretsEverIssued()) {
+            assertThat(console).doesNotContain(secret);
+        }
+        assertThat(proxy.byAlias(alias)).isNull();
+        assertThat(engine.deletedAliases()).contains(alias);
+        assertThat(j.backends.liveLeases()).isEmpty();
+        noLiteLlmSecretOnDisk();
+    }
+}
