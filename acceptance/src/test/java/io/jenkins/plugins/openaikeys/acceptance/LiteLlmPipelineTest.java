@@ -46,7 +46,10 @@ class LiteLlmPipelineTest {
     static FakeLiteLlmEngineMount engine;
 
     @RegisterExtension
-    static final AcceptanceJenkins j = new AcceptanceJenkins("litellm").configure(c -> {
+    static final AcceptanceJenkins j = new AcceptanceJenkins("litellm").configure(LiteLlmPipelineTest::seed);
+
+    /** Runs once the fakes are up, before the controller starts: the proxy, its config in Vault, the engine, JCasC. */
+    private static void seed(Casc c) {
         proxy = FakeLiteLlmProxy.start();
         j.backends.vault.root().kvPut(Backends.KV_MOUNT, PROXY_KV_PATH, Map.of(
                 "base_url", proxy.baseUrl(), "master_key", proxy.masterKey().reveal()));
@@ -68,7 +71,7 @@ class LiteLlmPipelineTest {
         team.variable = "LITELLM_API_KEY";
         team.allowedJobs = "**";
         c.roles.add(team);
-    });
+    }
 
     @AfterAll
     static void stopProxy() {

@@ -348,17 +348,24 @@ public final class LiteLlmProxyClient {
     }
 
     private LiteLlmException fromAnswer(Call call, Answer r, int attempts) {
-        String fix = switch (r.status()) {
-            case 401, 403 -> "check master_key in Vault: the proxy does not accept it for its key API";
-            case 404 -> "check that base_url points at the LiteLLM proxy (with a database, which the key API needs)";
-            case 400, 422 -> "check the role's models and max budget against the proxy's configuration";
-            case 429 -> "the proxy is rate-limiting, try again later";
-            default -> r.status() >= 500 ? "check the LiteLLM proxy's health and its database" : "check the proxy";
-        };
         String detail = r.body == null ? "a body over 1 MiB" : quote(r);
-        return new LiteLlmException("The LiteLLM proxy at " + baseUrl.host() + " answered " + r.status() + " to "
-                + call.describe() + (attempts > 1 ? " after " + attempts + " attempts" : "")
-                + (detail == null ? "" : " (" + detail + ")") + ": " + fix, r.status(), retryable(r.status()));
+        String host = baseUrl.host();
+        int status = r.status();
+        String what = call.describe() + (attempts > 1 ? " after " + attempts + " attempts" : "")
+                + (detail == null ? "" : " (" + detail + ")");
+        String message = switch (status) {
+            case 401, 403 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
+                    + ": check master_key in Vault: the proxy does not accept it for its key API";
+            case 404 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
+                    + ": check that base_url points at the LiteLLM proxy (with a database, which the key API needs)";
+            case 400, 422 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
+                    + ": check the role's models and max budget against the proxy's configuration";
+            case 429 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
+                    + ": the proxy is rate-limiting, try again later";
+            default -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
+                    + ": check the LiteLLM proxy's health and its database";
+        };
+        return new LiteLlmException(message, status, retryable(status));
     }
 
     private LiteLlmException malformed(Call call, Answer r, String what) {

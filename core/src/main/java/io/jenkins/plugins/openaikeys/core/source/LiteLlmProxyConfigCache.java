@@ -104,7 +104,7 @@ public final class LiteLlmProxyConfigCache {
         } catch (VaultException e) {
             if (e.kind() == VaultException.Kind.NOT_FOUND) {
                 throw new BrokerException("The LiteLLM proxy config " + location() + " does not exist in Vault:"
-                        + " write " + LiteLlmProxyConfig.BASE_URL + " and " + LiteLlmProxyConfig.MASTER_KEY + " there", e);
+                        + " write base_url and master_key there", e);
             }
             throw e;
         }
@@ -113,7 +113,7 @@ public final class LiteLlmProxyConfigCache {
         if (url == null || url.isBlank() || master == null || master.isBlank()) {
             throw new BrokerException("The LiteLLM proxy config " + location() + " in Vault has no field "
                     + (url == null || url.isBlank() ? LiteLlmProxyConfig.BASE_URL : LiteLlmProxyConfig.MASTER_KEY)
-                    + ": add it (it needs " + LiteLlmProxyConfig.BASE_URL + " and " + LiteLlmProxyConfig.MASTER_KEY + ")");
+                    + ": add it (it needs base_url and master_key)");
         }
         String urlProblem = OrganizationSpec.baseUrlProblem(url);
         if (urlProblem != null) {
