@@ -29,6 +29,7 @@ class FaultMatrixTest {
         all.addAll(VaultScenarios.all());
         all.addAll(ConcurrencyScenarios.all());
         all.addAll(EchoScenarios.all());
+        all.addAll(LiteLlmScenarios.all());
         String only = System.getProperty(ONLY, "");
         return only.isBlank() ? all : all.stream().filter(s -> s.story().contains(only)).toList();
     }

@@ -20,6 +20,10 @@ import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.source.KeySource;
 import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmProxyKeySource;
+import io.jenkins.plugins.openaikeys.core.litellm.fake.FakeLiteLlmProxy;
+import io.jenkins.plugins.openaikeys.core.vault.fake.FakeLiteLlmEngineMount;
 import io.jenkins.plugins.openaikeys.core.sweep.OrphanSweeper;
 import io.jenkins.plugins.openaikeys.core.sweep.ServiceAccountDirectory;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepPolicy;
@@ -77,6 +81,14 @@ final class FaultWorld implements AutoCloseable {
     static final String KV_PATH = "jenkins/openai/main";
     static final String ENGINE_MOUNT = "openai";
     static final String ENGINE_VAULT_ROLE = "evals-engine";
+    /** LiteLLM: a litellmProxy role (models, budget) and a litellmEngine role, on one fake proxy. */
+    static final String PROXY_ROLE = "chat";
+    static final String LITELLM_ENGINE_ROLE = "team";
+    static final String PROXY_ORG = "llm-proxy";
+    static final String LITELLM_ENGINE_ORG = "llm-engine";
+    static final String PROXY_KV_PATH = "litellm/main";
+    static final String LITELLM_MOUNT = "litellm";
+    static final String LITELLM_VAULT_ROLE = "team-a";
     static final String ROLE_ID = "role-id-jenkins";
     static final String SECRET_ID = "secret-id-5f3a9c17e2b84d01";
     /** Names the fake engine gives its accounts ({@code vault-{{.RoleName}}-…}). */
@@ -96,6 +108,8 @@ final class FaultWorld implements AutoCloseable {
     final FakeProject project = org.createProject("evals");
     final FakeVault vault = FakeVault.start(time);
     final FakeOpenAiEngineMount engine;
+    final FakeLiteLlmProxy litellm = FakeLiteLlmProxy.start(time);
+    final FakeLiteLlmEngineMount litellmEngine;
     final WireTap wire = new WireTap();
     final LogCapture logs = LogCapture.plugin();
 
@@ -125,13 +139,22 @@ final class FaultWorld implements AutoCloseable {
         writeAdminConfig(org.adminKey(), org.adminKeyId(), openai.baseUrl());
         engine = vault.root().enableOpenAiEngine(ENGINE_MOUNT, openai.baseUrl(), org.adminKey(), org.adminKeyId(),
                 org.id()).role(ENGINE_VAULT_ROLE, project.id(), TTL, MAX_TTL);
+        writeProxyConfig(litellm.masterKey());
+        litellmEngine = vault.root().enableLiteLlmEngine(LITELLM_MOUNT, litellm.baseUrl(), litellm.masterKey())
+                .role(LITELLM_VAULT_ROLE, List.of("gpt-4o"), new java.math.BigDecimal("20"), TTL, MAX_TTL);
+    }
+
+    /** The LiteLLM proxy's base_url and master_key as an operator writes them into KV. */
+    void writeProxyConfig(SecretString masterKey) {
+        vault.root().kvPut(KV_MOUNT, PROXY_KV_PATH, Map.of("base_url", litellm.baseUrl(), "master_key",
+                masterKey.reveal()));
     }
 
     // ---------------------------------------------------------------- controllers
 
     /** One Jenkins controller's worth of wiring; a new one over the same ledger is a restart. */
     record Controller(KeyBroker broker, VaultClient vaultClient, AdminApiKeySource adminSource,
-                      VaultEngineKeySource engineSource) {
+                      VaultEngineKeySource engineSource, LiteLlmProxyKeySource proxySource) {
     }
 
     /** A controller with a fresh token cache and config cache over the durable ledger directory. */
@@ -153,9 +176,16 @@ final class FaultWorld implements AutoCloseable {
         Map<String, KeySource> sources = new LinkedHashMap<>();
         sources.put(ADMIN_ORG, admin);
         sources.put(ENGINE_ORG, engineSource);
-        KeyBroker broker = new KeyBroker(Map.of(ADMIN_ROLE, adminRole(), ENGINE_ROLE, engineRole()), sources,
-                ledger, time);
-        return new Controller(broker, client, admin, engineSource);
+        LiteLlmProxyKeySource proxy = LiteLlmProxyKeySource.of(client, KV_MOUNT, PROXY_KV_PATH, Duration.ofSeconds(30),
+                new ServiceAccountNames(), settings());
+        sources.put(PROXY_ORG, proxy);
+        sources.put(LITELLM_ENGINE_ORG, new LiteLlmEngineKeySource(client, LITELLM_MOUNT, litellm.baseUrl(), time));
+        KeyBroker broker = new KeyBroker(Map.of(ADMIN_ROLE, adminRole(), ENGINE_ROLE, engineRole(),
+                PROXY_ROLE, new Role(PROXY_ROLE, PROXY_ORG, null, null, TTL, MAX_TTL, null, null, List.of("**"),
+                        List.of("gpt-4o-mini"), new java.math.BigDecimal("5")),
+                LITELLM_ENGINE_ROLE, new Role(LITELLM_ENGINE_ROLE, LITELLM_ENGINE_ORG, null, LITELLM_VAULT_ROLE, TTL,
+                        MAX_TTL, null, null, List.of("**"))), sources, ledger, time);
+        return new Controller(broker, client, admin, engineSource, proxy);
     }
 
     FileRevocationLedger ledger() {
@@ -277,6 +307,17 @@ final class FaultWorld implements AutoCloseable {
                 .toList();
     }
 
+    /** LiteLLM keys that still work (in the proxy's database and not expired on the clock). */
+    List<FakeLiteLlmProxy.Key> liveLiteLlmKeys() {
+        return litellm.liveKeys();
+    }
+
+    /** The periodic orphan sweep of this controller's prefix over the LiteLLM proxy's keys. */
+    SweepReport sweepLiteLlm(LiteLlmProxyKeySource source) {
+        return new OrphanSweeper(new SweepPolicy(ServiceAccountNames.DEFAULT_PREFIX, SWEEP_GRACE, false), time)
+                .sweep(PROXY_ORG, source.sweepDirectory(), List.of("litellm-keys"));
+    }
+
     Set<String> liveLeases() {
         return vault.root().liveLeases();
     }
@@ -292,6 +333,7 @@ final class FaultWorld implements AutoCloseable {
         s.add(org.adminKey().reveal());
         s.add(engine.adminKey().reveal());
         s.add(SECRET_ID);
+        s.addAll(litellm.secretsEverIssued());
         s.addAll(wire.credentials());
         s.addAll(extraSecrets);
         return s;
@@ -337,6 +379,7 @@ final class FaultWorld implements AutoCloseable {
             vault.close();
         } finally {
             try {
+                litellm.close();
                 openai.close();
             } finally {
                 http.dispatcher().executorService().shutdown();

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * What a scenario left behind once it recovered, in the two numbers the suite reports:
- * leaked keys (live managed service accounts + live Vault leases) and leaked secret bytes
+ * leaked keys (live managed service accounts, live LiteLLM virtual keys + live Vault leases) and leaked secret bytes
  * (every occurrence of every secret value, times its length, in the captured logs of the
  * plugin, in System.out and System.err, in every other java.util.logging logger (okhttp,
  * vault-java-driver, ...), in the messages callers got, and byte-wise in every file the world
@@ -54,7 +54,11 @@ final class LeakAudit {
         for (FakeServiceAccount a : accounts) {
             findings.add("live service account " + a.id() + " (" + a.name() + ")");
         }
-        Collection<String> leases = world.liveLeases();
+        List<io.jenkins.plugins.openaikeys.core.litellm.fake.FakeLiteLlmProxy.Key> liteLlmKeys = world.liveLiteLlmKeys();
+        for (var k : liteLlmKeys) {
+            findings.add("live LiteLLM key alias " + k.alias());
+        }
+                Collection<String> leases = world.liveLeases();
         for (String lease : leases) {
             findings.add("live Vault lease " + lease);
         }
@@ -68,7 +72,7 @@ final class LeakAudit {
         places.putAll(files(world.root()));
         places.putAll(world.fileSnapshots());
         long bytes = leakedBytes(world.secrets(), places, findings);
-        return new Result(accounts.size(), leases.size(), bytes, List.copyOf(findings));
+        return new Result(accounts.size() + liteLlmKeys.size(), leases.size(), bytes, List.copyOf(findings));
     }
 
     /**

@@ -65,6 +65,26 @@ class LeakAuditTest {
     }
 
     @Test
+    void countsAnUnrevokedLiteLlmKeyAndItsValueInALog() throws Exception {
+        try (FaultWorld w = new FaultWorld()) {
+            FaultWorld.Controller c = w.controller();
+            MintedKey proxyKey = w.mint(c.broker(), FaultWorld.PROXY_ROLE, "1");
+            MintedKey engineKey = w.mint(c.broker(), FaultWorld.LITELLM_ENGINE_ROLE, "2");
+            java.util.logging.Logger.getLogger("io.jenkins.plugins.openaikeys.test").warning("planted "
+                    + proxyKey.value().reveal());
+            LeakAudit.Result r = LeakAudit.audit(w);
+            assertThat(r.liveAccounts()).as("two LiteLLM keys still usable").isEqualTo(2);
+            assertThat(r.liveLeases()).as("the engine key's lease").isEqualTo(1);
+            assertThat(r.leakedSecretBytes()).isGreaterThanOrEqualTo(proxyKey.value().length());
+            assertThat(r.findings()).anyMatch(f -> f.contains(proxyKey.keyAlias()))
+                    .anyMatch(f -> f.contains(engineKey.keyAlias()));
+            c.broker().revoke(proxyKey.handle());
+            c.broker().revoke(engineKey.handle());
+            assertThat(LeakAudit.audit(w).leakedKeys()).isZero();
+        }
+    }
+
+    @Test
     void refusesSecretsTooShortToSearchFor() {
         assertThatThrownBy(() -> LeakAudit.leakedBytes(List.of("abc"), Map.of(), new ArrayList<>()))
                 .isInstanceOf(IllegalArgumentException.class);
