@@ -174,4 +174,24 @@ class LiteLlmPipelineTest {
         assertThat(j.backends.liveLeases()).isEmpty();
         noLiteLlmSecretOnDisk();
     }
+
+    @Test
+    void freestyleWrapperBindsTheProxyUrlToo() throws IOException {
+        JenkinsClient admin = j.admin();
+        admin.freestyle("litellm-freestyle", "chat", "echo \"key=$OPENAI_API_KEY\"; echo \"base=$OPENAI_BASE_URL\"\n"
+                + "curl -s -o /dev/null -w \"models-status=%{http_code}\\n\" -H \"Authorization: Bearer $OPENAI_API_KEY\""
+                + " \"$OPENAI_BASE_URL/v1/models\"");
+        JenkinsClient.Build b = admin.run("litellm-freestyle");
+        Files.createDirectories(EVIDENCE);
+        Files.writeString(EVIDENCE.resolve("litellm-freestyle-console.txt"), b.console(), StandardCharsets.UTF_8);
+        assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
+        String alias = group(b.console(), "alias (jk-chat-litellm_freestyle-\\d+-\\d+-[a-z0-9]{4})");
+        assertThat(b.console()).contains("key=****").contains("base=" + proxy.baseUrl()).contains("models-status=200")
+                .contains("Revoked ");
+        for (String secret : proxy.secretsEverIssued()) {
+            assertThat(b.console()).doesNotContain(secret);
+        }
+        assertThat(proxy.byAlias(alias)).isNull();
+        noLiteLlmSecretOnDisk();
+    }
 }

@@ -28,6 +28,8 @@ final class Figures {
         report.info("calibration.bareRoundTripMs", bareRoundTripMs);
         sequential("adminApi", Rig.ADMIN_ROLE, 1, 2, 0);
         sequential("vaultEngine", Rig.ENGINE_ROLE, 100_001, 0, 2);
+        sequential("litellmProxy", Rig.PROXY_ROLE, 400_001, 2, 0);
+        sequential("litellmEngine", Rig.LITELLM_ENGINE_ROLE, 500_001, 0, 2);
         concurrent();
         rig.latency(java.time.Duration.ZERO);
         heap();
@@ -40,17 +42,19 @@ final class Figures {
         report.info(source + ".cold.vaultCalls", r.cold().vault());
         // adminApi re-reads its admin config once per AdminConfigCache.DEFAULT_MAX_AGE (the kill-switch
         // bound): a run longer than that may see one KV read per started period, never one per build.
-        long periods = source.equals("adminApi")
+        boolean kvCached = source.equals("adminApi") || source.equals("litellmProxy");
+        long periods = kvCached
                 ? -Math.floorDiv(-r.steadyNanos(), AdminConfigCache.DEFAULT_MAX_AGE.toNanos()) : 0;
         double vaultCalls = r.steadyVault() * r.steadyBuilds();
         boolean clientTarget = r.steadyOpenAi() == openAiTarget
                 && vaultCalls >= vaultTarget * r.steadyBuilds() && vaultCalls <= vaultTarget * r.steadyBuilds() + periods;
         report.info(source + ".steady.openaiCallsPerBuild", r.steadyOpenAi());
-        if (source.equals("vaultEngine")) {
+        if (source.equals("vaultEngine") || source.equals("litellmEngine")) {
             report.info(source + ".steady.openaiCallsPerBuildByVaultsEngine", r.steadyByVaultEngine());
         }
         report.target(source + ".steady.vaultCallsPerBuild", r.steadyVault(),
-                source.equals("adminApi") ? "2 OpenAI + 0 Vault (+1 KV read per 30 s)" : "0 OpenAI + 2 Vault",
+                source.equals("adminApi") ? "2 OpenAI + 0 Vault (+1 KV read per 30 s)"
+                        : source.equals("litellmProxy") ? "2 proxy + 0 Vault (+1 KV read per 30 s)" : "0 OpenAI + 2 Vault",
                 clientTarget);
         report.info(source + ".median.mintPlusRevokeMs", r.medianMillis());
         report.target(source + ".overheadMs", r.overheadMillis(), "< " + BenchMain.OVERHEAD_TARGET_MS + " ms",

@@ -13,6 +13,10 @@ import io.jenkins.plugins.openaikeys.core.source.AdminApiKeySource;
 import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 import io.jenkins.plugins.openaikeys.core.source.KeySource;
 import io.jenkins.plugins.openaikeys.core.source.VaultEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmEngineKeySource;
+import io.jenkins.plugins.openaikeys.core.source.LiteLlmProxyKeySource;
+import io.jenkins.plugins.openaikeys.core.litellm.fake.FakeLiteLlmProxy;
+import io.jenkins.plugins.openaikeys.core.policy.ServiceAccountNames;
 import io.jenkins.plugins.openaikeys.core.vault.AppRoleAuth;
 import io.jenkins.plugins.openaikeys.core.vault.VaultClient;
 import io.jenkins.plugins.openaikeys.core.vault.VaultEndpoint;
@@ -42,6 +46,11 @@ final class Rig implements AutoCloseable {
 
     static final String ADMIN_ROLE = "evals";
     static final String ENGINE_ROLE = "ingest";
+    static final String PROXY_ROLE = "chat";
+    static final String LITELLM_ENGINE_ROLE = "team";
+    private static final String PROXY_KV_PATH = "litellm/main";
+    private static final String LITELLM_MOUNT = "litellm";
+    private static final String LITELLM_VAULT_ROLE = "team-a";
     private static final String KV_MOUNT = "secret";
     private static final String KV_PATH = "jenkins/openai/main";
     private static final String ENGINE_MOUNT = "openai";
@@ -53,6 +62,10 @@ final class Rig implements AutoCloseable {
     final FakeVault vault = FakeVault.start();
     /** The OpenAI that Vault's engine administers: only Vault calls it, and never slowed down. */
     final FakeOpenAi engineOpenAi = FakeOpenAi.start();
+    /** The LiteLLM proxy the plugin calls (litellmProxy): slowed down by L like OpenAI. */
+    final FakeLiteLlmProxy litellm = FakeLiteLlmProxy.start();
+    /** The LiteLLM proxy Vault's LiteLLM engine calls: Vault's server time, never slowed down. */
+    final FakeLiteLlmProxy engineLitellm = FakeLiteLlmProxy.start();
     private final FakeProject project;
     private final FakeProject engineProject;
     private final SecretString secretId = SecretString.of("bench-" + Long.toHexString(System.nanoTime()));
@@ -74,12 +87,17 @@ final class Rig implements AutoCloseable {
         vault.root().enableOpenAiEngine(ENGINE_MOUNT, engineOpenAi.baseUrl(), engineOrg.adminKey(),
                         engineOrg.adminKeyId(), engineOrg.id())
                 .role(VAULT_ENGINE_ROLE, engineProject.id(), TTL, Duration.ofHours(1));
+        vault.root().kvPut(KV_MOUNT, PROXY_KV_PATH, Map.of("base_url", litellm.baseUrl(), "master_key",
+                litellm.masterKey().reveal()));
+        vault.root().enableLiteLlmEngine(LITELLM_MOUNT, engineLitellm.baseUrl(), engineLitellm.masterKey())
+                .role(LITELLM_VAULT_ROLE, List.of("gpt-4o"), new java.math.BigDecimal("20"), TTL, Duration.ofHours(1));
     }
 
     /** Every request the plugin sends (to OpenAI and to Vault) is answered after this long. */
     Rig latency(Duration l) {
         openai.latency(l);
         vault.latency(l);
+        litellm.latency(l);
         return this;
     }
 
@@ -95,17 +113,26 @@ final class Rig implements AutoCloseable {
                 .settings(ClientSettings.DEFAULTS.withClock(clock).withRetryPolicy(retries).withHttpClient(http))
                 .build();
         KeySource engine = new VaultEngineKeySource(vaultClient, ENGINE_MOUNT, clock);
+        KeySource proxy = LiteLlmProxyKeySource.of(vaultClient, KV_MOUNT, PROXY_KV_PATH,
+                io.jenkins.plugins.openaikeys.core.source.AdminConfigCache.DEFAULT_MAX_AGE, new ServiceAccountNames(),
+                ClientSettings.DEFAULTS.withClock(clock).withRetryPolicy(retries).withHttpClient(http));
+        KeySource liteLlmEngine = new LiteLlmEngineKeySource(vaultClient, LITELLM_MOUNT, engineLitellm.baseUrl(), clock);
         Map<String, Role> roles = Map.of(
                 ADMIN_ROLE, new Role(ADMIN_ROLE, "main", project.id(), null, TTL, TTL, null, null, List.of("**")),
                 ENGINE_ROLE, new Role(ENGINE_ROLE, "vaulted", engineProject.id(), VAULT_ENGINE_ROLE, TTL, TTL, null, null,
-                        List.of("**")));
-        return new KeyBroker(roles, Map.of("main", admin, "vaulted", engine), ledger, clock);
+                        List.of("**")),
+                PROXY_ROLE, new Role(PROXY_ROLE, "llm-proxy", null, null, TTL, TTL, null, null, List.of("**"),
+                        List.of("gpt-4o-mini"), new java.math.BigDecimal("5")),
+                LITELLM_ENGINE_ROLE, new Role(LITELLM_ENGINE_ROLE, "llm-engine", null, LITELLM_VAULT_ROLE, TTL, TTL, null,
+                        null, List.of("**")));
+        return new KeyBroker(roles, Map.of("main", admin, "vaulted", engine, "llm-proxy", proxy, "llm-engine",
+                liteLlmEngine), ledger, clock);
     }
 
     /** Service accounts alive at either fake OpenAI plus leases alive in the fake Vault. */
     int liveLeftovers() {
         return openai.allLiveServiceAccounts().size() + engineOpenAi.allLiveServiceAccounts().size()
-                + vault.root().liveLeases().size();
+                + vault.root().liveLeases().size() + litellm.liveKeys().size() + engineLitellm.liveKeys().size();
     }
 
     @Override
@@ -113,6 +140,8 @@ final class Rig implements AutoCloseable {
         try {
             vault.close();
             engineOpenAi.close();
+            litellm.close();
+            engineLitellm.close();
         } finally {
             openai.close();
             http.dispatcher().executorService().shutdown();

@@ -87,6 +87,7 @@ public final class FakeLiteLlmProxy implements AutoCloseable {
     private final Map<String, Deque<java.util.function.UnaryOperator<MockResponse>>> decorations = new HashMap<>();
     private final List<String> callLog = Collections.synchronizedList(new ArrayList<>());
     private SecretString masterKey = SecretString.of("sk-master-" + randomText(24));
+    private volatile Duration latency = Duration.ZERO;
 
     private FakeLiteLlmProxy(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
@@ -119,6 +120,15 @@ public final class FakeLiteLlmProxy implements AutoCloseable {
         synchronized (lock) {
             return masterKey;
         }
+    }
+
+    /**
+     * Real-time delay before every answer (benchmarks), outside the lock, like network latency;
+     * waited with {@link io.jenkins.plugins.openaikeys.core.testing.PreciseDelay}.
+     */
+    public FakeLiteLlmProxy latency(Duration perRequest) {
+        this.latency = Objects.requireNonNull(perRequest);
+        return this;
     }
 
     /** A new master key; the old one is refused from now on (401). */
@@ -293,6 +303,10 @@ public final class FakeLiteLlmProxy implements AutoCloseable {
                 return fault.get();
             }
             MockResponse real = answer(request, request.getMethod(), path, url);
+            Duration d = latency;
+            if (!d.isZero()) {
+                io.jenkins.plugins.openaikeys.core.testing.PreciseDelay.await(d);
+            }
             return decoration == null ? real : decoration.apply(real);
         }
     }
