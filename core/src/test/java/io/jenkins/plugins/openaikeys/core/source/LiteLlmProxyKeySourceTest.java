@@ -201,6 +201,15 @@ class LiteLlmProxyKeySourceTest {
         broker.revoke(fresh.handle());
     }
 
+    @Test
+    void aProxyEchoingTheMasterKeyNeverGetsItIntoAMessage() {
+        fakes.proxy.quoteBearerNext(GENERATE, 400);
+        assertThatThrownBy(this::mint).isInstanceOf(LiteLlmException.class).satisfies(e -> oneSentence(e))
+                .hasMessageContaining("Received API Key = ****")
+                .hasMessageNotContaining(fakes.proxy.masterKey().reveal());
+        assertThat(fakes.proxy.keys()).isEmpty();
+    }
+
     private int works(MintedKey key) throws IOException {
         OkHttpClient http = new OkHttpClient();
         try (Response r = http.newCall(new Request.Builder().url(key.baseUrl() + "/v1/models")

@@ -209,6 +209,15 @@ public final class FakeLiteLlmProxy implements AutoCloseable {
         return add(key, times, () -> new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
     }
 
+    /**
+     * The next call to {@code key} answers {@code status} with an error message that quotes the bearer it
+     * received in full: a careless proxy or gateway echoing a secret, which nothing of ours may pass on.
+     */
+    public FakeLiteLlmProxy quoteBearerNext(String key, int status) {
+        return add(key, 1, () -> error(status, "Authentication Error, Invalid proxy server token passed."
+                + " Received API Key = " + masterKey().reveal() + ", valid keys start with sk-"));
+    }
+
     /** The next call to {@code key} answers 200 with a body of {@code bytes} bytes. */
     public FakeLiteLlmProxy hugeNext(String key, int bytes) {
         return add(key, 1, () -> {
