@@ -194,4 +194,24 @@ class LiteLlmPipelineTest {
         assertThat(proxy.byAlias(alias)).isNull();
         noLiteLlmSecretOnDisk();
     }
+
+    @Test
+    void jcascExportsBothKindsAndRefusesLimitsTheEngineFixes() throws IOException {
+        JenkinsClient.Response r = j.admin().post("manage/configuration-as-code/export");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String yaml = r.body();
+        Files.createDirectories(EVIDENCE);
+        Files.writeString(EVIDENCE.resolve("jcasc-export.yaml"), yaml, StandardCharsets.UTF_8);
+        assertThat(yaml).contains("litellmProxy:").contains("litellmEngine:").contains("proxyUrl: \"" + proxy.baseUrl())
+                .contains("kvPath: \"" + PROXY_KV_PATH).contains("maxBudget: \"5\"").contains("gpt-4o-mini")
+                .doesNotContain(proxy.masterKey().reveal());
+
+        Casc bad = j.casc.copy();
+        bad.role("team").models = "gpt-4o";
+        IllegalStateException refused = org.assertj.core.api.Assertions.catchThrowableOfType(IllegalStateException.class,
+                () -> j.apply(bad));
+        assertThat(refused).as("JCasC applied models on a litellmEngine role").isNotNull();
+        assertThat(refused.getMessage().replaceAll("\\s+", " ")).contains("Role team sets models or a max budget, but the"
+                + " LiteLLM engine role 'team-a' in Vault fixes them for organization llm-engine");
+    }
 }
