@@ -214,4 +214,39 @@ class LiteLlmPipelineTest {
         assertThat(refused.getMessage().replaceAll("\\s+", " ")).contains("Role team sets models or a max budget, but the"
                 + " LiteLLM engine role 'team-a' in Vault fixes them for organization llm-engine");
     }
+
+    @Test
+    void testButtonsAndFormChecksOfTheNewKinds() throws IOException {
+        JenkinsClient admin = j.admin();
+        String d = "descriptorByName/io.jenkins.plugins.openaikeys.config.";
+        JenkinsClient.Response proxyTest = admin.post(d + "LiteLlmProxyOrganization/testOrganization?name=" + PROXY_ORG);
+        JenkinsClient.Response engineTest = admin.post(d + "LiteLlmEngineOrganization/testOrganization?name=" + ENGINE_ORG);
+        Files.createDirectories(EVIDENCE);
+        Files.writeString(EVIDENCE.resolve("test-buttons.txt"), "litellmProxy: " + plain(proxyTest.body())
+                + "\nlitellmEngine: " + plain(engineTest.body()) + "\n", StandardCharsets.UTF_8);
+        assertThat(plain(proxyTest.body())).as(proxyTest.body())
+                .contains("Organization llm-proxy: LiteLLM proxy configuration found at secret/litellm/main")
+                .contains("proxy " + proxy.baseUrl()).doesNotContain(proxy.masterKey().reveal());
+        assertThat(plain(engineTest.body())).as(engineTest.body())
+                .contains("Organization llm-engine: LiteLLM secrets engine configuration readable at litellm/config");
+        assertThat(formCheck(admin, d + "LiteLlmEngineOrganization/checkProxyUrl?value=ftp://x")).isEqualTo("error");
+        assertThat(formCheck(admin, d + "RoleConfig/checkMaxBudget?value=lots&organization=" + PROXY_ORG))
+                .isEqualTo("error");
+        assertThat(formCheck(admin, d + "RoleConfig/checkModels?value=gpt-4o&organization=" + ENGINE_ORG))
+                .as("models on a litellmEngine role").isEqualTo("error");
+        assertThat(formCheck(admin, d + "RoleConfig/checkModels?value=gpt-4o&organization=" + PROXY_ORG))
+                .isEqualTo("ok");
+    }
+
+    /** A form answer's text: tags dropped, the few entities Jenkins writes decoded. */
+    private static String plain(String html) {
+        return html.replaceAll("<[^>]+>", " ").replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<")
+                .replace("&gt;", ">").replace("&amp;", "&").replaceAll("\\s+", " ").trim();
+    }
+
+    private static String formCheck(JenkinsClient c, String path) {
+        JenkinsClient.Response r = c.get(path);
+        assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.body().contains("class=\"error\"") || r.body().contains("class=error") ? "error" : "ok";
+    }
 }
