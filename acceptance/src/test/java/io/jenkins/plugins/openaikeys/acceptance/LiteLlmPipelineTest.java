@@ -71,6 +71,24 @@ class LiteLlmPipelineTest {
         team.variable = "LITELLM_API_KEY";
         team.allowedJobs = "**";
         c.roles.add(team);
+        // the orphan sweep every 30 s, so that one runs during the class; planted leftovers for it
+        c.settings.put("sweeperInterval", "30s");
+        c.settings.put("sweeperGrace", "1m");
+        long past = Instant.now().minus(Duration.ofHours(1)).getEpochSecond();
+        long future = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
+        plant("jk-chat-lost_job-7-" + past + "-ab12");    // this controller's, expired: must go
+        plant("jk-chat-running-8-" + future + "-cd34");   // this controller's, not expired: must stay
+        plant("other-chat-lost_job-7-" + past + "-ef56"); // another controller's prefix: must stay
+    }
+
+    static final String LOST = "jk-chat-lost_job-7-";
+
+    /** A key at the proxy as a controller that died would have left it (alias only; its value is dropped). */
+    private static void plant(String alias) {
+        io.jenkins.plugins.openaikeys.core.litellm.LiteLlmProxyClient.create(proxy.baseUrl(), proxy.masterKey(),
+                io.jenkins.plugins.openaikeys.core.http.ClientSettings.DEFAULTS).generate(
+                new io.jenkins.plugins.openaikeys.core.litellm.KeyRequest(List.of("gpt-4o"), null, Duration.ofHours(2),
+                        Map.of()), () -> alias);
     }
 
     @AfterAll
@@ -248,5 +266,61 @@ class LiteLlmPipelineTest {
         JenkinsClient.Response r = c.get(path);
         assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
         return r.body().contains("class=\"error\"") || r.body().contains("class=error") ? "error" : "ok";
+    }
+
+    @Test
+    void systemPageRendersTheNewKindsAndSavesThemUnchanged() throws Exception {
+        try (io.jenkins.plugins.openaikeys.acceptance.support.Browser b =
+                     new io.jenkins.plugins.openaikeys.acceptance.support.Browser(j.controller).login("admin", "admin")) {
+            org.htmlunit.html.HtmlPage page = b.page("manage/configure");
+            String html = page.getWebResponse().getContentAsString();
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(200);
+            assertThat(html).doesNotContain("A problem occurred").doesNotContain("Unable to create expression");
+            String text = page.getBody().asNormalizedText();
+            assertThat(text).contains("LiteLLM proxy URL as builds reach it")
+                    .contains("KV v2 path of the LiteLLM proxy configuration")
+                    .contains("LiteLLM models, one per line, for a LiteLLM proxy organization")
+                    .contains("LiteLLM max budget, for a LiteLLM proxy organization");
+            assertThat(page.<org.htmlunit.html.HtmlElement>getFirstByXPath("//form[@name='config']//*[@name='Submit']"))
+                    .as("Save button of the System page").isNotNull();
+            assertThat(page.getByXPath("//*[@name='_.proxyUrl']")).hasSize(1);
+            assertThat(page.getByXPath("//*[@name='_.models']")).as("one per role").hasSize(j.casc.roles.size());
+            j.configurationChanged();
+            b.save(page);
+        }
+        String yaml = j.admin().post("manage/configuration-as-code/export").body();
+        assertThat(yaml).as("saved through the form").contains("litellmProxy:").contains("litellmEngine:")
+                .contains("proxyUrl: \"" + proxy.baseUrl()).contains("maxBudget: \"5\"").contains("gpt-4o-mini");
+        JenkinsClient.Build b = runAfterSave();
+        assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
+        assertThat(b.console()).contains("models gpt-4o-mini, gpt-4o, max budget 5");
+    }
+
+    private JenkinsClient.Build runAfterSave() {
+        JenkinsClient admin = j.admin();
+        admin.pipeline("after-save", "node { withOpenAIKey('chat') { echo 'bound' } }");
+        return admin.run("after-save");
+    }
+
+    @Test
+    void theOrphanSweepDeletesThisControllersExpiredProxyKeysOnly() throws IOException {
+        Instant end = Instant.now().plus(Duration.ofMinutes(3));
+        while (proxy.keys().stream().anyMatch(k -> k.alias().startsWith(LOST)) && Instant.now().isBefore(end)) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Path log = j.home().resolve("logs/tasks/OpenAI orphan sweep.log");
+        String sweepLog = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no task log)";
+        Files.createDirectories(EVIDENCE);
+        Files.writeString(EVIDENCE.resolve("orphan-sweep.txt"), "== task log\n" + sweepLog + "\n== proxy after\n"
+                + proxy.describe(), StandardCharsets.UTF_8);
+        assertThat(proxy.keys()).as(sweepLog).noneMatch(k -> k.alias().startsWith(LOST));
+        assertThat(proxy.keys()).extracting(FakeLiteLlmProxy.Key::alias)
+                .anyMatch(a -> a.startsWith("jk-chat-running-8-")).anyMatch(a -> a.startsWith("other-chat-lost_job-7-"));
+        assertThat(sweepLog).contains("Deleted LiteLLM key alias " + LOST);
     }
 }

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Periodically deletes expired service accounts that this controller created in adminApi
- * organizations and lost track of (see {@link OrphanSweeps}). Its log is
+ * organizations, and expired virtual keys it made at litellmProxy organizations, and lost track
+ * of (see {@link OrphanSweeps}). Its log is
  * {@code JENKINS_HOME/logs/tasks/OpenAI orphan sweep.log}.
  *
  * <p>Why a periodic task and not only the ledger: the ledger cannot know about a key whose

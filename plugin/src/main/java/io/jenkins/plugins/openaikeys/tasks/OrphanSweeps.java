@@ -24,12 +24,14 @@ import java.util.Set;
 /**
  * One pass of the orphan sweeper over the saved configuration: for every adminApi
  * organization, the projects of the roles that use it, listed and swept with the admin client
- * the broker mints with ({@link AdminApiKeySource#adminClient()}).
+ * the broker mints with ({@link AdminApiKeySource#adminClient()}); for every litellmProxy
+ * organization, the proxy's keys ({@code /key/list}) whose alias carries this controller's prefix
+ * and a past expiry ({@link LiteLlmProxyKeySource#sweepDirectory()}).
  *
  * <p>Why here and not in core: which organizations and projects exist is Jenkins
  * configuration. The decision what is an orphan (prefix + expiry stamp + grace) stays in
- * core's {@link OrphanSweeper}. Vault-engine organizations are skipped: Vault's lease TTL
- * already destroys their keys. Every line printed holds ids and names only.
+ * core's {@link OrphanSweeper}. Vault-engine organizations (OpenAI or LiteLLM) are skipped: Vault's
+ * lease TTL already destroys their keys. Every line printed holds ids and names only.
  */
 final class OrphanSweeps {
 
