@@ -67,7 +67,7 @@ final class OrphanSweeps {
             if (e.getValue() instanceof LiteLlmProxyKeySource proxy) {
                 // Leftover virtual keys: this controller's alias prefix and an expiry stamp past the grace.
                 SweepReport report = sweeper.sweep(e.getKey(), proxy.sweepDirectory(), List.of(LITELLM_KEYS));
-                print(report, log);
+                print(report, log, true);
                 reports.add(report);
                 continue;
             }
@@ -87,7 +87,7 @@ final class OrphanSweeps {
                 continue;
             }
             SweepReport report = sweeper.sweep(organization, directory, projects);
-            print(report, log);
+            print(report, log, false);
             reports.add(report);
         }
         return reports;
@@ -109,11 +109,11 @@ final class OrphanSweeps {
         return projects;
     }
 
-    private static void print(SweepReport report, PrintStream log) {
-        log.println(report.summary());
+    private static void print(SweepReport report, PrintStream log, boolean liteLlm) {
+        log.println(liteLlm ? report.summary().replace(" service accounts,", " LiteLLM keys,") : report.summary());
         String verb = report.dryRun() ? "Would delete" : "Deleted";
         for (SweepReport.SweptAccount a : report.swept()) {
-            log.println(LITELLM_KEYS.equals(a.projectId()) ? "  " + verb + " LiteLLM key alias " + a.name()
+            log.println(liteLlm ? "  " + verb + " LiteLLM key alias " + a.name()
                     : "  " + verb + " service account " + a.serviceAccountId() + " (" + a.name() + ") in project "
                     + a.projectId());
         }
