@@ -323,4 +323,37 @@ class LiteLlmPipelineTest {
                 .anyMatch(a -> a.startsWith("jk-chat-running-8-")).anyMatch(a -> a.startsWith("other-chat-lost_job-7-"));
         assertThat(sweepLog).contains("Deleted LiteLLM key alias " + LOST);
     }
+
+    @Test
+    void aKilledControllerResumesTheBlockAndItsEndDeletesTheKey() throws Exception {
+        Path flag = j.controller.dir().resolve("litellm-kill-flag");
+        Files.deleteIfExists(flag);
+        JenkinsClient admin = j.admin();
+        admin.pipeline("litellm-kill", "node { withOpenAIKey('chat') {\n"
+                + "  sh 'echo \"before=$OPENAI_API_KEY base=$OPENAI_BASE_URL\"'\n"
+                + "  waitUntil { fileExists('" + flag + "') }\n"
+                + "  sh 'echo \"after=$OPENAI_API_KEY base=$OPENAI_BASE_URL\"'\n"
+                + "} }");
+        int n = admin.trigger("litellm-kill");
+        admin.awaitConsole("litellm-kill", n, "^before=", Duration.ofMinutes(2));
+        Thread.sleep(2000); // let the program state reach disk at the waitUntil
+        String alias = group(admin.console("litellm-kill", n), "\\(alias (jk-chat-litellm_kill-[^,]+),");
+        j.controller.kill();
+        j.controller.start();
+        assertThat(proxy.byAlias(alias)).as("the key lives on while the build waits").isNotNull();
+        Files.writeString(flag, "go");
+        JenkinsClient again = j.admin();
+        String result = again.awaitResult("litellm-kill", n, Duration.ofMinutes(5));
+        String console = again.console("litellm-kill", n);
+        Files.createDirectories(EVIDENCE);
+        Files.writeString(EVIDENCE.resolve("litellm-kill-console.txt"), console, StandardCharsets.UTF_8);
+        assertThat(result).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("before=**** base=" + proxy.baseUrl()).contains("after=**** base=" + proxy.baseUrl())
+                .contains("Revoked ");
+        for (String secret : proxy.secretsEverIssued()) {
+            assertThat(console).doesNotContain(secret);
+        }
+        assertThat(proxy.byAlias(alias)).as("deleted at the block's end after the restart").isNull();
+        noLiteLlmSecretOnDisk();
+    }
 }
