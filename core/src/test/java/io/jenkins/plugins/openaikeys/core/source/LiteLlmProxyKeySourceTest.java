@@ -210,6 +210,21 @@ class LiteLlmProxyKeySourceTest {
         assertThat(fakes.proxy.keys()).isEmpty();
     }
 
+    @Test
+    void listingReadsEveryPageOfAtMost100() {
+        io.jenkins.plugins.openaikeys.core.litellm.LiteLlmProxyClient client =
+                io.jenkins.plugins.openaikeys.core.litellm.LiteLlmProxyClient.create(fakes.proxy.baseUrl(),
+                        fakes.proxy.masterKey(), fakes.settings);
+        for (int i = 0; i < 150; i++) {
+            String alias = "jk-chat-page-" + i + "-1795350600-ab" + (char) ('a' + i % 26) + (char) ('a' + i / 26);
+            secrets.add(client.generate(new io.jenkins.plugins.openaikeys.core.litellm.KeyRequest(List.of(), null,
+                    Duration.ofMinutes(5), java.util.Map.of()), () -> alias).key().reveal());
+        }
+        int before = fakes.proxy.calls("GET /key/list");
+        assertThat(client.list(null)).hasSize(150).extracting(k -> k.keyAlias()).doesNotHaveDuplicates();
+        assertThat(fakes.proxy.calls("GET /key/list") - before).isEqualTo(2);
+    }
+
     private int works(MintedKey key) throws IOException {
         OkHttpClient http = new OkHttpClient();
         try (Response r = http.newCall(new Request.Builder().url(key.baseUrl() + "/v1/models")
