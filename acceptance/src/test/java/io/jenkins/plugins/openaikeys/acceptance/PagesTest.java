@@ -39,6 +39,12 @@ class PagesTest {
         r.allowedJobs = "**";
         r.projectId = c.role("evals").projectId;
         c.roles.add(r);
+        c.organizations.add(Casc.litellmProxy("gateway", "secret", "litellm/gateway"));
+        Casc.Role chat = new Casc.Role("chat", "gateway");
+        chat.ttl = "30m";
+        chat.allowedJobs = "**";
+        chat.models = "gpt-4o-mini";
+        c.roles.add(chat);
     });
 
     private Browser browser;
@@ -115,7 +121,7 @@ class PagesTest {
         assertThat(Browser.value(evals2, "allowedJobs", 0)).isEqualTo("team-a/**\nnightly");
         assertThat(Browser.value(again, "vaultAddress", 0)).isEqualTo(j.backends.vault.address());
         assertThat(roleChunks(again)).hasSize(j.casc.roles.size());
-        assertThat(orgChunks(again)).hasSize(2);
+        assertThat(orgChunks(again)).hasSize(j.casc.organizations.size());
         String yaml = j.admin().post("manage/configuration-as-code/export").body();
         assertThat(yaml).contains("jkpage").contains("team-a/**");
     }
@@ -237,6 +243,38 @@ class PagesTest {
             String headerText = header == null ? text(chunk).lines().findFirst().orElse("") : text(header);
             assertThat(headerText).as("header of role " + name).contains(name);
         }
+    }
+
+    /** The role chunk whose name field holds {@code name}. */
+    private static HtmlElement roleChunk(HtmlPage page, String name) {
+        return roleChunks(page).stream().filter(c -> name.equals(Browser.value(c, "name", 0))).findFirst()
+                .orElseThrow(() -> new AssertionError("no role " + name + " on the page"));
+    }
+
+    private static boolean shown(HtmlElement role, String field) {
+        HtmlElement input = role.getFirstByXPath(".//*[@name='_." + field + "']");
+        assertThat(input).as("field " + field).isNotNull();
+        return input.isDisplayed();
+    }
+
+    @Test
+    void roleShowsOnlyTheFieldsItsOrganizationUses() throws Exception {
+        HtmlPage page = admin().page("manage/configure");
+        HtmlElement chat = roleChunk(page, "chat");
+        assertThat(shown(chat, "models")).as("models on a LiteLLM proxy role").isTrue();
+        assertThat(shown(chat, "maxBudget")).as("max budget on a LiteLLM proxy role").isTrue();
+        assertThat(shown(chat, "projectId")).as("project id on a LiteLLM proxy role").isFalse();
+        assertThat(shown(chat, "engineRole")).as("engine role on a LiteLLM proxy role").isFalse();
+        HtmlElement openai = roleChunk(page, "short45");
+        assertThat(shown(openai, "projectId")).as("project id on an Admin API role").isTrue();
+        assertThat(shown(openai, "models")).as("models on an Admin API role").isFalse();
+
+        HtmlSelect organization = openai.getFirstByXPath(".//select[@name='_.organization']");
+        organization.setSelectedAttribute(organization.getOptionByValue("gateway"), true);
+        page.getEnclosingWindow().getJobManager().waitForJobs(2000);
+        assertThat(shown(openai, "models")).as("models once the role points at the proxy").isTrue();
+        assertThat(shown(openai, "projectId")).as("a project id that is set stays visible to be cleared").isTrue();
+        assertThat(shown(openai, "engineRole")).as("an empty engine role stays hidden").isFalse();
     }
 
     private static String check(JenkinsClient c, String path) {

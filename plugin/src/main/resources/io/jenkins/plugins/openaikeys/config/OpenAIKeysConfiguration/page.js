@@ -41,3 +41,53 @@ Behaviour.specify(".openai-keys-section", "openai-keys-rotate-confirm", 0, funct
     true,
   );
 });
+
+/*
+ * A role shows only the fields that the kind of its chosen organization uses: the project id
+ * for OpenAI organizations, the engine role for the two Vault engines, models and max budget for
+ * the LiteLLM proxy. A field that holds a value always stays visible, so a wrong combination can
+ * be seen and cleared; until the organization's kind is known every field shows. Organizations
+ * are read from the page itself, so one added or renamed before saving counts at once.
+ */
+Behaviour.specify(".openai-keys-section", "openai-keys-role-fields", 0, function (section) {
+  var kindsOf = {
+    projectId: ["AdminApiOrganization", "VaultEngineOrganization"],
+    engineRole: ["VaultEngineOrganization", "LiteLlmEngineOrganization"],
+    models: ["LiteLlmProxyOrganization"],
+    maxBudget: ["LiteLlmProxyOrganization"],
+  };
+
+  function organizationKinds() {
+    var kinds = {};
+    section.querySelectorAll('.repeated-chunk[name="organizations"]').forEach(function (chunk) {
+      var name = chunk.querySelector('input[name="_.name"]');
+      var descriptor = chunk.getAttribute("descriptorId") || "";
+      if (name && name.value.trim()) {
+        kinds[name.value.trim()] = descriptor.substring(descriptor.lastIndexOf(".") + 1);
+      }
+    });
+    return kinds;
+  }
+
+  function update() {
+    var kinds = organizationKinds();
+    section.querySelectorAll('.repeated-chunk[name="roles"]').forEach(function (role) {
+      var organization = role.querySelector('select[name="_.organization"]');
+      var kind = organization ? kinds[organization.value] : undefined;
+      Object.keys(kindsOf).forEach(function (field) {
+        var input = role.querySelector('[name="_.' + field + '"]');
+        var item = input ? input.closest(".jenkins-form-item") : null;
+        if (!item) {
+          return;
+        }
+        var used = !kind || kindsOf[field].indexOf(kind) >= 0 || input.value.trim() !== "";
+        item.style.display = used ? "" : "none";
+      });
+    });
+  }
+
+  ["change", "input", "filled"].forEach(function (type) {
+    section.addEventListener(type, update, true);
+  });
+  update();
+});
