@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
 /**
  * The three calls of a LiteLLM proxy's key API this plugin needs, with its master key:
  * {@code POST /key/generate}, {@code POST /key/delete} by alias, {@code GET /key/list}.
- * Shapes as LiteLLM's key_management_endpoints and as vault-plugin-secrets-litellm observed
- * them: durations with a unit, unique aliases, 404 "No keys found" for a delete of nothing.
+ * Shapes as LiteLLM 1.95's OpenAPI document and key_management_endpoints.py define them
+ * (docs/getting-started-litellm.md): durations with a unit, unique aliases, 404 "No keys found"
+ * for a delete of nothing, the key's hash in {@code token_id}.
  *
  * <p>Why generate is not simply retried: it is not idempotent, and the key value exists only in
  * its answer. When the outcome is unknown (the request went out, then the connection broke or the
@@ -244,7 +245,8 @@ public final class LiteLlmProxyClient {
         if (r.success()) {
             return true;
         }
-        // 404 "No keys found" (1.93), or a 400 an older proxy answers for an unknown alias: ask.
+        // LiteLLM answers 404 "No keys found" when no key has the alias (delete_verification_tokens);
+        // any other 400 is checked against the list before it counts as a failure.
         if (r.status() == 404 || list(alias).stream().noneMatch(k -> alias.equals(k.keyAlias()))) {
             return false;
         }
@@ -277,8 +279,11 @@ public final class LiteLlmProxyClient {
                     out.add(new ListedKey(k.asText(), null, null));
                 }
             }
-            int totalPages = n.path("total_pages").asInt(1);
-            if (page >= totalPages || keys.isEmpty()) {
+            // total_pages is nullable in the schema (KeyListResponseObject): then a full page means "ask on".
+            JsonNode totalPages = n.get("total_pages");
+            boolean more = totalPages != null && totalPages.isNumber() ? page < totalPages.asInt()
+                    : keys.size() >= PAGE_SIZE;
+            if (!more || keys.isEmpty()) {
                 return out;
             }
         }
@@ -359,13 +364,21 @@ public final class LiteLlmProxyClient {
             case 404 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
                     + ": check that base_url points at the LiteLLM proxy (with a database, which the key API needs)";
             case 400, 422 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
-                    + ": check the role's models and max budget against the proxy's configuration";
+                    + (aboutAlias(r) ? ": check the controller's name prefix and template: LiteLLM wants key"
+                    + " aliases of 2 to 255 letters, digits, '_-/.@' that start and end with a letter or digit"
+                    : ": check the role's models and max budget against the proxy's configuration");
             case 429 -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
                     + ": the proxy is rate-limiting, try again later";
             default -> "The LiteLLM proxy at " + host + " answered " + status + " to " + what
                     + ": check the LiteLLM proxy's health and its database";
         };
         return new LiteLlmException(message, status, retryable(status));
+    }
+
+    /** LiteLLM names the field at fault in {@code error.param}: {@code key_alias} for a taken or malformed alias. */
+    private boolean aboutAlias(Answer r) {
+        JsonNode n = r.json(json);
+        return n != null && "key_alias".equals(n.path("error").path("param").asText(""));
     }
 
     private LiteLlmException malformed(Call call, Answer r, String what) {
