@@ -8,6 +8,7 @@ import hudson.model.Action;
 import hudson.model.Job;
 import hudson.model.Run;
 import io.jenkins.plugins.echarts.AsyncConfigurableTrendChart;
+import io.jenkins.plugins.echarts.AsyncTrendChart;
 import io.jenkins.plugins.echarts.JenkinsPalette;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -28,7 +29,7 @@ import java.util.Map;
  * next load; {@code <job>/openai-usage/trend} serves the same JSON for scripts and tests.
  */
 @Restricted(NoExternalUse.class)
-public final class OpenAIUsageJobAction implements Action, AsyncConfigurableTrendChart {
+public final class OpenAIUsageJobAction implements Action, AsyncTrendChart, AsyncConfigurableTrendChart {
 
     static final int MAX_BUILDS = 50;
 
@@ -73,16 +74,23 @@ public final class OpenAIUsageJobAction implements Action, AsyncConfigurableTren
         return false;
     }
 
+    /** What the chart asks for when it has no configuration dialog (ours has none). */
+    @JavaScriptMethod
+    @Override
+    public String getBuildTrendModel() {
+        return new JacksonFacade().toJson(createChartModel());
+    }
+
     @JavaScriptMethod
     @Override
     public String getConfigurableBuildTrendModel(String configuration) {
-        return new JacksonFacade().toJson(createChartModel());
+        return getBuildTrendModel();
     }
 
     /** The chart's model as JSON: what the page draws. */
     public void doTrend(org.kohsuke.stapler.StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         rsp.setContentType("application/json;charset=UTF-8");
-        rsp.getOutputStream().write(getConfigurableBuildTrendModel("{}").getBytes(StandardCharsets.UTF_8));
+        rsp.getOutputStream().write(getBuildTrendModel().getBytes(StandardCharsets.UTF_8));
     }
 
     LinesChartModel createChartModel() {
