@@ -40,7 +40,7 @@ final class OrganizationUsageReaders implements UsageReaders {
         UsageSettings usage = org.getUsage();
         if (usage == null) {
             throw new UsageNotAvailableException("Usage is off for organization '" + organization
-                    + "': turn on 'Show each build's OpenAI usage' under " + WHERE + ".");
+                    + "': turn on 'Show the OpenAI usage of each build on its page' under " + WHERE + ".");
         }
         ClientSettings settings = ClientSettings.DEFAULTS.withHttpClient(KeyRuntime.get().http());
         if (org instanceof AdminApiOrganization) {
