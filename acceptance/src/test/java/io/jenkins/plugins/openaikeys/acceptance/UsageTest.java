@@ -113,6 +113,7 @@ class UsageTest {
         Build b = admin.run("llm-evals");
         assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
         assertThat(b.console()).contains("will appear on").contains("/openai-usage/");
+        screenshot(admin.base() + JenkinsClient.jobPath("llm-evals") + b.number() + "/", "build-page-collecting.png");
         List<String> keyIds = j.backends.everyAccount().stream().filter(a -> j.keysMintedInThisTest()
                 .contains(a.keyValue().reveal())).map(a -> a.keyId()).toList();
         assertThat(keyIds).hasSize(2);
@@ -184,6 +185,58 @@ class UsageTest {
             evidence("not-available-api.json", none.toPrettyString());
         } finally {
             j.backends.openai.denyUsage(j.backends.engineOrg, false);
+        }
+    }
+
+    @Test
+    void aFreestyleBuildShowsItsUsageToo() {
+        JenkinsClient admin = j.admin();
+        admin.freestyle("freestyle-llm", "evals", "curl -sS -f -o /dev/null -H \"Authorization: Bearer $OPENAI_API_KEY\""
+                + " -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"a freestyle call\"}]}' " + j.backends.openai.baseUrl() + "/chat/completions");
+        Build b = admin.run("freestyle-llm");
+        assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
+        assertThat(b.console()).contains("will appear on");
+
+        JsonNode usage = awaitUsage(admin, "freestyle-llm", b.number());
+        assertThat(models(usage.path("keys").get(0))).containsExactly("gpt-4o-mini 1 3 0 9");
+    }
+
+    @Test
+    void collectingResumesAfterARestart() throws Exception {
+        JenkinsClient admin = j.admin();
+        admin.pipeline("restart-llm", "node { withOpenAIKey('evals') {\n" + chat("gpt-4o-mini", "survive the restart")
+                + "} }\n");
+        Build b = admin.run("restart-llm");
+        assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
+        Path pending = j.home().resolve("openai-ephemeral-keys").resolve("usage");
+        List<String> before;
+        try (var files = Files.list(pending)) {
+            before = files.filter(f -> f.toString().endsWith(".usage")).map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+        assertThat(before).as("the key waits in a file, not yet final").hasSize(1);
+        assertThat(before.get(0)).contains("state=COLLECTING").doesNotContain(j.keysMintedInThisTest().get(0));
+
+        j.controller.restart();
+
+        JsonNode usage = awaitUsage(j.admin(), "restart-llm", b.number());
+        assertThat(models(usage.path("keys").get(0))).containsExactly("gpt-4o-mini 1 3 0 9");
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline) && hasUsageFiles(pending)) {
+            sleep(500);
+        }
+        assertThat(hasUsageFiles(pending)).as("delivered figures leave no file behind").isFalse();
+    }
+
+    private static boolean hasUsageFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".usage"));
         }
     }
 

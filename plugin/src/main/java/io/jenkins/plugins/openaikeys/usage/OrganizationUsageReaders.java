@@ -57,8 +57,9 @@ final class OrganizationUsageReaders implements UsageReaders {
                         + " organization without a usage-reader admin config: set its KV path under Usage in " + WHERE
                         + ", or turn usage off.");
             }
-            String key = organization + "\u0000" + usage.getKvMount() + "\u0000" + usage.getKvPath() + "\u0000"
-                    + config.generation();
+            String generation = "\u0000" + config.generation();
+            String key = organization + "\u0000" + usage.getKvMount() + "\u0000" + usage.getKvPath() + generation;
+            engineConfigs.keySet().removeIf(k -> !k.endsWith(generation)); // a saved configuration replaces them
             AdminConfigCache cache = engineConfigs.computeIfAbsent(key, k -> new AdminConfigCache(
                     KeyRuntime.get().vaultClientWithFreshLogin(), usage.getKvMount(), usage.getKvPath(),
                     AdminConfigCache.DEFAULT_MAX_AGE, Clock.systemUTC()));

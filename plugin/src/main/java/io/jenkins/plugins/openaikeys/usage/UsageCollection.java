@@ -198,9 +198,18 @@ public final class UsageCollection {
             for (UsageJob job : usage.collector().jobs()) {
                 if (job.state() != UsageJob.State.IN_USE) {
                     usage.schedule(job);
+                } else if (!stillRunning(job)) {
+                    // its build was lost in the restart (freestyle) or is gone: its key's life is over
+                    usage.keyEnded(job.id(), Instant.now());
                 }
             }
         });
+    }
+
+    private static boolean stillRunning(UsageJob job) {
+        Job<?, ?> parent = Jenkins.get().getItemByFullName(job.job(), Job.class);
+        Run<?, ?> run = parent == null ? null : parent.getBuild(job.build());
+        return run != null && run.isBuilding();
     }
 
     /** The build-log line at the end of a block: where and roughly when the figures will appear. */
