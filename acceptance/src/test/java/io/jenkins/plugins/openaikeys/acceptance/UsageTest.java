@@ -113,6 +113,10 @@ class UsageTest {
         Build b = admin.run("llm-evals");
         assertThat(b.result()).as(b.toString()).isEqualTo("SUCCESS");
         assertThat(b.console()).contains("will appear on").contains("/openai-usage/");
+        JsonNode collecting = admin.json(JenkinsClient.jobPath("llm-evals") + b.number() + "/openai-usage/api/json?depth=2");
+        assertThat(collecting.path("complete").asBoolean()).as("figures come minutes later: " + collecting).isFalse();
+        assertThat(collecting.path("keys").findValuesAsText("state")).containsOnly("COLLECTING");
+        assertThat(admin.get(JenkinsClient.jobPath("llm-evals") + b.number() + "/").body()).contains("Still collecting");
         screenshot(admin.base() + JenkinsClient.jobPath("llm-evals") + b.number() + "/", "build-page-collecting.png");
         List<String> keyIds = j.backends.everyAccount().stream().filter(a -> j.keysMintedInThisTest()
                 .contains(a.keyValue().reveal())).map(a -> a.keyId()).toList();

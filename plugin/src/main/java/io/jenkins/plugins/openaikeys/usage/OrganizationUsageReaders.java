@@ -42,7 +42,8 @@ final class OrganizationUsageReaders implements UsageReaders {
             throw new UsageNotAvailableException("Usage is off for organization '" + organization
                     + "': turn on 'Show the OpenAI usage of each build on its page' under " + WHERE + ".");
         }
-        ClientSettings settings = ClientSettings.DEFAULTS.withHttpClient(KeyRuntime.get().http());
+        ClientSettings settings = ClientSettings.DEFAULTS.withHttpClient(KeyRuntime.get().http())
+                .withRetryPolicy(UsageClient.RETRY);
         if (org instanceof AdminApiOrganization) {
             KeySource source = KeyRuntime.get().keySources().get(organization);
             if (source instanceof AdminApiKeySource admin) {

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,7 +50,12 @@ public final class UsageCollection {
     private static final Logger LOGGER = Logger.getLogger(UsageCollection.class.getName());
     static final String STORE_DIRECTORY = "usage";
 
+    /** How long a read waits when another one is running. */
+    static final Duration BUSY_RETRY = Duration.ofSeconds(2);
+
     private volatile UsageCollector collector;
+    /** One usage read at a time, so revocations on KeyTasks never queue behind usage during an outage. */
+    private final Semaphore reading = new Semaphore(1);
 
     public static @NonNull UsageCollection get() {
         return ExtensionList.lookupSingleton(UsageCollection.class);
@@ -121,7 +127,10 @@ public final class UsageCollection {
      */
     Optional<UsageJob> keyEnded(@NonNull String handleId, @NonNull Instant at) {
         Optional<UsageJob> job = collector().keyEnded(handleId, at);
-        job.ifPresent(this::schedule);
+        job.ifPresent(j -> {
+            updateBuild(j); // "still collecting" from now on, not "in use"
+            schedule(j);
+        });
         return job;
     }
 
@@ -137,10 +146,19 @@ public final class UsageCollection {
     }
 
     private void step(String id) {
-        collector().step(id).ifPresent(job -> {
-            updateBuild(job);
-            schedule(job);
-        });
+        if (!reading.tryAcquire()) {
+            // another key's read is running: usage never takes more than one of KeyTasks' threads
+            KeyTasks.get().scheduleQuietly("waiting to read OpenAI usage", () -> step(id), BUSY_RETRY);
+            return;
+        }
+        try {
+            collector().step(id).ifPresent(job -> {
+                updateBuild(job);
+                schedule(job);
+            });
+        } finally {
+            reading.release();
+        }
     }
 
     private void deliver(UsageJob job) {

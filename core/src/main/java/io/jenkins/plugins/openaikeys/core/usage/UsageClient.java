@@ -1,12 +1,14 @@
 package io.jenkins.plugins.openaikeys.core.usage;
 
 import io.jenkins.plugins.openaikeys.core.http.ClientSettings;
+import io.jenkins.plugins.openaikeys.core.http.RetryPolicy;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiAdminClient;
 import io.jenkins.plugins.openaikeys.core.openai.OpenAiException;
 import io.jenkins.plugins.openaikeys.core.openai.UsageBucket;
 import io.jenkins.plugins.openaikeys.core.openai.UsageResult;
 import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,14 @@ import java.util.TreeMap;
  * part of a message. Thread-safe.
  */
 public final class UsageClient {
+
+    /**
+     * Retries for one read: three attempts within 15 s. Shorter than the admin calls' minute
+     * because the collector asks again at its next read anyway, and a read must not hold one of
+     * the controller's few background threads through an outage.
+     */
+    public static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4),
+            Duration.ofSeconds(15), Math::random);
 
     /** The usage endpoints that count tokens; images, audio and the tools count other units. */
     public static final List<String> TOKEN_KINDS = List.of("completions", "embeddings");
