@@ -3,10 +3,13 @@ package io.jenkins.plugins.openaikeys.acceptance;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.openaikeys.acceptance.support.AcceptanceJenkins;
 import io.jenkins.plugins.openaikeys.acceptance.support.Backends;
+import io.jenkins.plugins.openaikeys.acceptance.support.Browser;
 import io.jenkins.plugins.openaikeys.acceptance.support.Casc;
 import io.jenkins.plugins.openaikeys.acceptance.support.JenkinsClient;
 import io.jenkins.plugins.openaikeys.acceptance.support.JenkinsClient.Build;
 import io.jenkins.plugins.openaikeys.core.source.AdminConfig;
+import org.htmlunit.html.HtmlElement;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -164,6 +167,8 @@ class UsageTest {
         screenshot(admin.base() + JenkinsClient.jobPath("llm-evals") + b.number() + "/openai-usage/",
                 "usage-page.png");
         screenshot(admin.base() + JenkinsClient.jobPath("llm-evals"), "job-page-chart.png");
+        browser("section.js", admin.base() + "manage/configure", "system-page-section.png", "OpenAI Ephemeral Keys",
+                "admin:admin");
     }
 
     @Test
@@ -262,6 +267,24 @@ class UsageTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void theSystemPageShowsTheToggleAndSavesTheUsageReaderPath() throws Exception {
+        try (Browser b = new Browser(j.controller).login("admin", "admin")) {
+            HtmlPage page = b.page("manage/configure");
+            j.configurationChanged();
+            assertThat(page.asNormalizedText()).contains("Show the OpenAI usage of each build on its page")
+                    .contains("Usage is read with the admin key this organization already reads from Vault.");
+            List<HtmlElement> engine = page.getByXPath("//div[contains(concat(' ',normalize-space(@class),' '),"
+                    + "' repeated-chunk ')][.//*[@name='_.engineMount']][not(.//*[@name='_.engineRole'])]");
+            assertThat(engine).hasSize(1);
+            assertThat(Browser.value(engine.get(0), "kvPath", 0)).isEqualTo(USAGE_READER_PATH);
+            Browser.set(engine.get(0), "kvPath", 0, "openai/other-reader");
+            b.save(page);
+        }
+        String yaml = j.admin().post("manage/configuration-as-code/export").body();
+        assertThat(yaml).contains("usage:").contains("kvPath: \"openai/other-reader\"");
+    }
+
     // ---- evidence for the coordinator's note ------------------------------------------------
 
     private static Path evidenceDir() {
@@ -278,13 +301,23 @@ class UsageTest {
     }
 
     private static void screenshot(String url, String name) throws Exception {
+        browser("shot.js", url, name);
+    }
+
+    /** Runs one of the lab's puppeteer scripts ({@code shot.js URL OUT}, {@code section.js URL OUT TITLE}). */
+    private static void browser(String script, String url, String name, String... more) throws Exception {
         Path dir = evidenceDir();
-        Path shot = Path.of(System.getProperty("user.home"), "jenkins-lab", "tools", "browser", "shot.js");
+        Path shot = Path.of(System.getProperty("user.home"), "jenkins-lab", "tools", "browser", script);
         if (dir == null || !Files.isRegularFile(shot)) {
             return;
         }
         Files.createDirectories(dir);
-        Process p = new ProcessBuilder("node", shot.toString(), url, dir.resolve(name).toString(), "admin:admin")
+        List<String> command = new ArrayList<>(List.of("node", shot.toString(), url, dir.resolve(name).toString()));
+        command.addAll(List.of(more));
+        if (more.length == 0) {
+            command.add("admin:admin");
+        }
+        Process p = new ProcessBuilder(command)
                 .directory(shot.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
