@@ -78,8 +78,14 @@ public final class UsageCollection {
 
     static UsagePolicy policy() {
         UsagePolicy d = UsagePolicy.DEFAULT;
-        return new UsagePolicy(duration("firstReadAfter", d.firstReadAfter()), duration("between", d.between()),
-                duration("giveUpAfter", d.giveUpAfter()), d.margin());
+        try {
+            return new UsagePolicy(duration("firstReadAfter", d.firstReadAfter()), duration("between", d.between()),
+                    duration("giveUpAfter", d.giveUpAfter()), d.margin());
+        } catch (IllegalArgumentException e) {
+            LOGGER.log(Level.WARNING, "OpenAI usage: ignoring the timing properties ({0}); using the defaults",
+                    e.getMessage());
+            return d;
+        }
     }
 
     private static Duration duration(String name, Duration fallback) {
