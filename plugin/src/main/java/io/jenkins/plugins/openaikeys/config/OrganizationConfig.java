@@ -9,8 +9,10 @@ import io.jenkins.plugins.openaikeys.core.rotation.RotationResult;
 import io.jenkins.plugins.openaikeys.rotation.AdminKeyRotations;
 import io.jenkins.plugins.openaikeys.rotation.RotationAnswers;
 import io.jenkins.plugins.openaikeys.rotation.RotationRow;
+import io.jenkins.plugins.openaikeys.usage.UsageSettings;
 import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
+import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.interceptor.RequirePOST;
 
@@ -28,6 +30,8 @@ public abstract class OrganizationConfig implements Describable<OrganizationConf
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final String name;
+    /** Per-build OpenAI usage: null = off (the default). */
+    private UsageSettings usage;
 
     protected OrganizationConfig(String name) {
         this.name = FormChecks.blankToNull(name);
@@ -35,6 +39,16 @@ public abstract class OrganizationConfig implements Describable<OrganizationConf
 
     public String getName() {
         return name;
+    }
+
+    /** Whether and how builds show what their keys used; null when off. */
+    public UsageSettings getUsage() {
+        return usage;
+    }
+
+    @DataBoundSetter
+    public void setUsage(UsageSettings usage) {
+        this.usage = usage;
     }
 
     /** Mounts and paths only: what must change for the broker to be rebuilt. */

@@ -26,6 +26,7 @@ import io.jenkins.plugins.openaikeys.runtime.HeldKey;
 import io.jenkins.plugins.openaikeys.runtime.KeyExpiry;
 import io.jenkins.plugins.openaikeys.runtime.KeyService;
 import io.jenkins.plugins.openaikeys.steps.KeyVariables;
+import io.jenkins.plugins.openaikeys.usage.UsageKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -124,6 +125,7 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
         HeldKey held = null;
         try {
             held = HeldKey.of(key, role, requested, mintedAt);
+            UsageKeys.started(build, key, mintedAt);
             String plain = key.value().reveal();
             build.addAction(new MaskAction(SecretMask.of(List.of(plain))));
             context.env(var, plain);
@@ -228,6 +230,7 @@ public final class OpenAIKeyBuildWrapper extends SimpleBuildWrapper {
                 KeyService.revoke(handle, handleId, keyId, listener);
             }
             handle = null;
+            UsageKeys.ended(handleId, listener);
         }
     }
 

@@ -112,4 +112,14 @@ public final class KeyTasks {
             LOGGER.log(Level.FINE, "OpenAI Ephemeral Keys: not running {0}: Jenkins is shutting down", what);
         }
     }
+
+    /** Like {@link #schedule}, but a pool already shut down (Jenkins is stopping) is not an error. */
+    @Restricted(NoExternalUse.class)
+    public void scheduleQuietly(@NonNull String what, @NonNull Runnable task, @NonNull Duration delay) {
+        try {
+            schedule(what, task, delay);
+        } catch (RejectedExecutionException e) {
+            LOGGER.log(Level.FINE, "OpenAI Ephemeral Keys: not scheduling {0}: Jenkins is shutting down", what);
+        }
+    }
 }

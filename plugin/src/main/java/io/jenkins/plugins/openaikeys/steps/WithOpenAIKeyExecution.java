@@ -18,6 +18,7 @@ import io.jenkins.plugins.openaikeys.runtime.KeyService;
 import io.jenkins.plugins.openaikeys.runtime.KeyTasks;
 import io.jenkins.plugins.openaikeys.tasks.OrphanedKeyRevoker;
 import io.jenkins.plugins.openaikeys.tasks.PendingRevocationsWork;
+import io.jenkins.plugins.openaikeys.usage.UsageKeys;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,6 +126,7 @@ public final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecutio
             handleId = handle.id();
             keyId = key.keyId();
             held = HeldKey.of(key, role, requested, mintedAt);
+            UsageKeys.started(run, key, mintedAt);
         } catch (RuntimeException | Error e) {
             KeyService.revokeAfterFailure(key, listener, e);
             throw e;
@@ -317,6 +319,7 @@ public final class WithOpenAIKeyExecution extends GeneralNonBlockingStepExecutio
                 KeyService.revoke(handle, handleId, keyId, listener);
             }
             handle = null;
+            UsageKeys.ended(handleId, listener);
         }
     }
 

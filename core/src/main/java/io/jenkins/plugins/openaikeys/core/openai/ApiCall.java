@@ -14,13 +14,13 @@ final class ApiCall {
 
     private final String method;
     private final List<String> segments;
-    private final Map<String, String> query;
+    private final Map<String, List<String>> query;
     private final byte[] jsonBody;
     private final String projectId;
     private final Set<Integer> acceptedStatuses;
     private final String unknownOutcomeAdvice;
 
-    private ApiCall(String method, List<String> segments, Map<String, String> query, byte[] jsonBody,
+    private ApiCall(String method, List<String> segments, Map<String, List<String>> query, byte[] jsonBody,
                     String projectId, Set<Integer> acceptedStatuses, String unknownOutcomeAdvice) {
         this.method = method;
         this.segments = List.copyOf(segments);
@@ -67,8 +67,13 @@ final class ApiCall {
     }
 
     ApiCall withQuery(String name, String value) {
-        Map<String, String> q = new LinkedHashMap<>(query);
-        q.put(name, value);
+        return withQueryValues(name, List.of(value));
+    }
+
+    /** A parameter given once per value ({@code group_by=api_key_id&group_by=model}), as OpenAPI's exploded arrays are. */
+    ApiCall withQueryValues(String name, List<String> values) {
+        Map<String, List<String>> q = new LinkedHashMap<>(query);
+        q.put(name, List.copyOf(values));
         return new ApiCall(method, segments, q, jsonBody, projectId, acceptedStatuses, unknownOutcomeAdvice);
     }
 
@@ -80,7 +85,7 @@ final class ApiCall {
         return segments;
     }
 
-    Map<String, String> query() {
+    Map<String, List<String>> query() {
         return query;
     }
 

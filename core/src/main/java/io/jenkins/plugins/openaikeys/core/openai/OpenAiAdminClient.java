@@ -7,7 +7,11 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -33,6 +37,7 @@ public final class OpenAiAdminClient {
     private final Pager pager;
     private final OpenAiJson json;
     private final ServiceAccountCreator creator;
+    private final OpenAiErrors errors;
 
     private OpenAiAdminClient(Builder b) {
         HttpUrl base = HttpUrl.parse(b.baseUrl);
@@ -48,6 +53,7 @@ public final class OpenAiAdminClient {
         OpenAiErrors errors = new OpenAiErrors(base.host(), base.toString());
         OpenAiTransport transport = new OpenAiTransport(http, base, b.adminKey, b.organizationId, UserAgent.value());
         Retrier retrier = b.settings.retrier(Retrier.Budget.ELAPSED);
+        this.errors = errors;
         this.json = new OpenAiJson(errors);
         this.executor = new CallExecutor(transport, retrier, errors);
         this.pager = new Pager(executor, errors, b.pageSize);
@@ -120,6 +126,37 @@ public final class OpenAiAdminClient {
     /** Deletes an admin key; a key that is already gone counts as deleted. */
     public void deleteAdminKey(String keyId) {
         executor.execute(ApiCall.delete("organization", "admin_api_keys", id(keyId)).accepting(404));
+    }
+
+    /** How many usage pages one read follows at most: a window of a key's life is far smaller. */
+    static final int MAX_USAGE_PAGES = 50;
+
+    /**
+     * Every bucket of {@code GET /organization/usage/{kind}} ({@code completions},
+     * {@code embeddings}, …) for the query, all pages read ({@code next_page}). Array
+     * parameters ({@code group_by}, {@code api_key_ids}) are sent once per value. Retried like
+     * every read; 401 and 403 fail at once with the status in the exception.
+     */
+    public List<UsageBucket> usage(String kind, Map<String, List<String>> query) {
+        ApiCall first = ApiCall.get("organization", "usage", id(kind));
+        for (Map.Entry<String, List<String>> q : query.entrySet()) {
+            first = first.withQueryValues(q.getKey(), q.getValue());
+        }
+        List<UsageBucket> all = new ArrayList<>();
+        Set<String> cursors = new HashSet<>();
+        ApiCall call = first;
+        for (int pages = 1; ; pages++) {
+            RawResponse r = executor.execute(call);
+            UsagePage page = json.usagePage(call, r);
+            all.addAll(page.buckets());
+            if (!page.hasMore()) {
+                return all;
+            }
+            if (!cursors.add(page.nextPage()) || pages >= MAX_USAGE_PAGES) {
+                throw errors.malformed(call, r, "usage pages that do not end");
+            }
+            call = first.withQuery("page", page.nextPage());
+        }
     }
 
     private static String id(String value) {

@@ -96,6 +96,43 @@ final class OpenAiJson {
                 n.path("created_at").asLong(0), optLong(n, "expires_at"));
     }
 
+    /**
+     * A usage page: {@code object: page}, {@code data[]} of buckets with {@code start_time},
+     * {@code end_time}, {@code results[]}; {@code has_more}, {@code next_page}. Results of
+     * other kinds than token usage are read as zeros.
+     */
+    UsagePage usagePage(ApiCall call, RawResponse r) {
+        JsonNode n = tree(call, r);
+        JsonNode data = n.path("data");
+        if (!"page".equals(optText(n, "object")) || !data.isArray() || !n.path("has_more").isBoolean()) {
+            throw errors.malformed(call, r, "an answer that is not a usage page");
+        }
+        List<UsageBucket> buckets = new ArrayList<>();
+        for (JsonNode b : data) {
+            JsonNode results = b.path("results");
+            if (!b.path("start_time").isIntegralNumber() || !b.path("end_time").isIntegralNumber()
+                    || !results.isArray()) {
+                throw errors.malformed(call, r, "a usage bucket without start_time, end_time or results");
+            }
+            List<UsageResult> out = new ArrayList<>();
+            for (JsonNode x : results) {
+                if (!x.path("num_model_requests").isIntegralNumber() || !x.path("input_tokens").isIntegralNumber()) {
+                    throw errors.malformed(call, r, "a usage result without num_model_requests or input_tokens");
+                }
+                out.add(new UsageResult(optText(x, "api_key_id"), optText(x, "model"), optText(x, "project_id"),
+                        x.path("num_model_requests").asLong(), x.path("input_tokens").asLong(),
+                        x.path("input_cached_tokens").asLong(0), x.path("output_tokens").asLong(0)));
+            }
+            buckets.add(new UsageBucket(b.path("start_time").asLong(), b.path("end_time").asLong(), out));
+        }
+        boolean hasMore = n.path("has_more").asBoolean();
+        String next = optText(n, "next_page");
+        if (hasMore && (next == null || next.isEmpty())) {
+            throw errors.malformed(call, r, "a usage page that has more but no next_page");
+        }
+        return new UsagePage(buckets, hasMore, next);
+    }
+
     private JsonNode tree(ApiCall call, RawResponse r) {
         if (r.bodyTooLarge()) {
             throw errors.tooLarge(call, r);

@@ -9,6 +9,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,8 +58,10 @@ final class OpenAiTransport {
         for (String segment : call.segments()) {
             url.addPathSegment(segment);
         }
-        for (Map.Entry<String, String> q : call.query().entrySet()) {
-            url.addQueryParameter(q.getKey(), q.getValue());
+        for (Map.Entry<String, List<String>> q : call.query().entrySet()) {
+            for (String value : q.getValue()) {
+                url.addQueryParameter(q.getKey(), value);
+            }
         }
         return url.build();
     }

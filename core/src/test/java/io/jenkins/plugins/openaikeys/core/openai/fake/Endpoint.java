@@ -1,6 +1,9 @@
 package io.jenkins.plugins.openaikeys.core.openai.fake;
 
-/** The Admin API endpoints {@link FakeOpenAi} serves; the key of fault injection and of the call log. */
+/**
+ * The endpoints {@link FakeOpenAi} serves (the Admin API, its usage reports, and two model
+ * endpoints a build can call with its key); the key of fault injection and of the call log.
+ */
 public enum Endpoint {
     GET_PROJECT("GET", "/organization/projects/{project_id}"),
     CREATE_SERVICE_ACCOUNT("POST", "/organization/projects/{project_id}/service_accounts"),
@@ -8,7 +11,15 @@ public enum Endpoint {
     DELETE_SERVICE_ACCOUNT("DELETE", "/organization/projects/{project_id}/service_accounts/{service_account_id}"),
     CREATE_ADMIN_KEY("POST", "/organization/admin_api_keys"),
     LIST_ADMIN_KEYS("GET", "/organization/admin_api_keys"),
-    DELETE_ADMIN_KEY("DELETE", "/organization/admin_api_keys/{key_id}");
+    DELETE_ADMIN_KEY("DELETE", "/organization/admin_api_keys/{key_id}"),
+    /** Usage of one kind (completions, embeddings, …): admin key. */
+    USAGE("GET", "/organization/usage/{kind}"),
+    /** Costs by day: admin key. */
+    COSTS("GET", "/organization/costs"),
+    /** A model call: a project (service-account) key, not an admin key. */
+    CHAT_COMPLETIONS("POST", "/chat/completions"),
+    /** A model call: a project (service-account) key, not an admin key. */
+    EMBEDDINGS("POST", "/embeddings");
 
     private final String method;
     private final String template;
@@ -26,6 +37,11 @@ public enum Endpoint {
 
     public String template() {
         return template;
+    }
+
+    /** Whether a project key (a build's key) calls it, rather than an admin key. */
+    boolean isModelCall() {
+        return this == CHAT_COMPLETIONS || this == EMBEDDINGS;
     }
 
     /** "POST /organization/projects/{project_id}/service_accounts". */

@@ -37,6 +37,8 @@ final class FakeApi {
             case CREATE_ADMIN_KEY -> createAdminKey(orgId, body);
             case LIST_ADMIN_KEYS -> listAdminKeys(orgId, url);
             case DELETE_ADMIN_KEY -> deleteAdminKey(orgId, segments.get(2));
+            case USAGE, COSTS, CHAT_COMPLETIONS, EMBEDDINGS ->
+                    throw new IllegalStateException(endpoint + " is served by FakeUsageApi and FakeModelApi");
         };
     }
 

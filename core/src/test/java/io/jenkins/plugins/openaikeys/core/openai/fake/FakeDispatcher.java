@@ -32,6 +32,10 @@ final class FakeDispatcher extends Dispatcher {
 
     private final FakeState state;
     private final FakeApi api;
+    private final FakeUsageApi usage;
+    private final FakeModelApi models;
+    /** Model to {input, output} US dollars per million tokens, for the costs report; 0 when unset. */
+    private final Map<String, double[]> prices = new ConcurrentHashMap<>();
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<FaultRule> faults = new ArrayList<>();
     private final Map<Endpoint, Duration> latencies = new ConcurrentHashMap<>();
@@ -56,6 +60,8 @@ final class FakeDispatcher extends Dispatcher {
     FakeDispatcher(FakeState state) {
         this.state = state;
         this.api = new FakeApi(state);
+        this.usage = new FakeUsageApi(state, prices);
+        this.models = new FakeModelApi(state);
     }
 
     synchronized void inject(String method, String pathTemplate, Fault fault) {
@@ -64,6 +70,10 @@ final class FakeDispatcher extends Dispatcher {
 
     synchronized void clearFaults() {
         faults.clear();
+    }
+
+    void price(String model, double inputPerMillion, double outputPerMillion) {
+        prices.put(model, new double[] {inputPerMillion, outputPerMillion});
     }
 
     void latency(Duration d) {
@@ -142,6 +152,9 @@ final class FakeDispatcher extends Dispatcher {
                     + "https://platform.openai.com/account/api-keys.");
         }
         String key = auth.substring(7).trim();
+        if (endpoint.isModelCall()) {
+            return modelCall(endpoint, key, request.getBody().readUtf8());
+        }
         Optional<FakeAdminKey> admin = state.adminKeyByValue(key);
         if (admin.isEmpty()) {
             if (state.accountByKeyValue(key).isPresent()) {
@@ -167,7 +180,25 @@ final class FakeDispatcher extends Dispatcher {
                 return rateLimited(orgId, b, wait.get());
             }
         }
+        if (endpoint == Endpoint.USAGE) {
+            return usage.usage(orgId, segments.get(2), url);
+        }
+        if (endpoint == Endpoint.COSTS) {
+            return usage.costs(orgId, url);
+        }
         return api.handle(endpoint, orgId, segments, url, request.getBody().readUtf8());
+    }
+
+    /** A build's key calling a model: only a live service-account key of an active project works. */
+    private Reply modelCall(Endpoint endpoint, String key, String body) {
+        Optional<FakeServiceAccount> account = state.accountByKeyValue(key);
+        if (account.isEmpty()) {
+            return Reply.error(401, "Incorrect API key provided: " + FakeIds.redactForError(key) + ". You can find "
+                    + "your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error",
+                    "invalid_api_key");
+        }
+        return endpoint == Endpoint.CHAT_COMPLETIONS ? models.chat(account.get(), body)
+                : models.embeddings(account.get(), body);
     }
 
     private Reply rateLimited(String orgId, TokenBucket b, Duration wait) {

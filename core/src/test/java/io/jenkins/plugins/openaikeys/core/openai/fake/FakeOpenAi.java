@@ -133,6 +133,31 @@ public final class FakeOpenAi implements AutoCloseable {
         return this;
     }
 
+    // ---- usage ------------------------------------------------------------------------
+
+    /** The usage and costs reports show a model call only this long after it was served (fake clock). */
+    public FakeOpenAi usageLag(Duration lag) {
+        state.usageLag(lag);
+        return this;
+    }
+
+    /** Whether the organization's admin keys are refused the usage and costs reports (403). */
+    public FakeOpenAi denyUsage(FakeOrganization org, boolean denied) {
+        state.denyUsage(org.id(), denied);
+        return this;
+    }
+
+    /** Prices for the costs report (US dollars per million tokens); models without one cost 0. */
+    public FakeOpenAi price(String model, double inputPerMillion, double outputPerMillion) {
+        dispatcher.price(model, inputPerMillion, outputPerMillion);
+        return this;
+    }
+
+    /** Every model call served, visible in the usage report or not yet. */
+    public List<FakeUsageEvent> usageEvents() {
+        return state.allUsage();
+    }
+
     // ---- inspection -------------------------------------------------------------------
 
     public List<FakeServiceAccount> liveServiceAccounts(String projectId) {

@@ -3,6 +3,10 @@ package io.jenkins.plugins.openaikeys.core.openai.fake;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +27,10 @@ final class FakeState {
     private final Map<String, FakeServiceAccount> accounts = new LinkedHashMap<>();
     private final Map<String, Boolean> deleted = new HashMap<>();
     private final Map<String, Long> lastUsed = new HashMap<>();
+    private final List<FakeUsageEvent> usage = new ArrayList<>();
+    private final Set<String> seenPrompts = new HashSet<>();
+    private final Set<String> usageDenied = new HashSet<>();
+    private Duration usageLag = Duration.ZERO;
 
     FakeState(Clock clock) {
         this.clock = clock;
@@ -157,6 +165,44 @@ final class FakeState {
                 .filter(a -> a.keyValue().reveal().equals(value) && !isDeleted(a.id())
                         && !projects.get(a.projectId()).archived())
                 .findFirst();
+    }
+
+    /** Records a model call; {@code prompt} identifies the input, so a repeat counts as cached. */
+    synchronized FakeUsageEvent recordUsage(FakeServiceAccount key, String kind, String model, String prompt,
+                                            long input, long output) {
+        String orgId = projects.get(key.projectId()).organizationId();
+        boolean repeat = !seenPrompts.add(key.keyId() + "\u0000" + model + "\u0000" + prompt);
+        FakeUsageEvent e = new FakeUsageEvent(orgId, key.projectId(), key.keyId(), kind, model, now(), input,
+                repeat && kind.equals("completions") ? input : 0, output);
+        usage.add(e);
+        return e;
+    }
+
+    /** Usage the usage API shows now: events older than the lag. */
+    synchronized List<FakeUsageEvent> visibleUsage(String orgId) {
+        long visibleUntil = now() - usageLag.toSeconds();
+        return usage.stream().filter(e -> e.organizationId().equals(orgId) && e.at() <= visibleUntil).toList();
+    }
+
+    /** Every model call served, visible or not. */
+    synchronized List<FakeUsageEvent> allUsage() {
+        return List.copyOf(usage);
+    }
+
+    synchronized void usageLag(Duration lag) {
+        usageLag = lag;
+    }
+
+    synchronized void denyUsage(String orgId, boolean denied) {
+        if (denied) {
+            usageDenied.add(orgId);
+        } else {
+            usageDenied.remove(orgId);
+        }
+    }
+
+    synchronized boolean usageDenied(String orgId) {
+        return usageDenied.contains(orgId);
     }
 
     private void requireOrganization(String orgId) {
