@@ -231,6 +231,14 @@ class LiteLlmPipelineTest {
         assertThat(refused).as("JCasC applied models on a litellmEngine role").isNotNull();
         assertThat(refused.getMessage().replaceAll("\\s+", " ")).contains("Role team sets models or a max budget, but the"
                 + " LiteLLM engine role 'team-a' in Vault fixes them for organization llm-engine");
+
+        Casc usage = j.casc.copy();
+        usage.organizations.replaceAll(o -> o.startsWith("litellmProxy:") ? o + "\n    usage: {}" : o);
+        IllegalStateException noUsage = org.assertj.core.api.Assertions.catchThrowableOfType(
+                IllegalStateException.class, () -> j.apply(usage));
+        assertThat(noUsage).as("JCasC applied per-build OpenAI usage on a litellmProxy organization").isNotNull();
+        assertThat(noUsage.getMessage().replaceAll("\\s+", " ")).contains("Organization llm-proxy mints LiteLLM virtual"
+                + " keys, which OpenAI's usage API does not report: remove its usage setting");
     }
 
     @Test

@@ -37,6 +37,13 @@ public final class ConfigurationCheck {
     static List<String> problems(List<OrganizationConfig> organizations, List<RoleConfig> roles) {
         List<String> problems = new ArrayList<>(
                 OrganizationSpec.problems(organizations.stream().map(OrganizationConfig::toSpec).toList()));
+        for (OrganizationConfig o : organizations) {
+            OrganizationSpec spec = o.toSpec();
+            if (o.getUsage() != null && spec.kind() != null && spec.kind().isLiteLlm()) {
+                problems.add("Organization " + spec.name() + " mints LiteLLM virtual keys, which OpenAI's usage API"
+                        + " does not report: remove its usage setting");
+            }
+        }
         problems.addAll(roles(organizations, roles).problems());
         return problems;
     }
