@@ -16,9 +16,7 @@ import org.kohsuke.stapler.QueryParameter;
  */
 public class AdminApiOrganization extends OrganizationConfig {
 
-    static final String DEFAULT_KV_MOUNT = "secret";
-
-    private String kvMount = DEFAULT_KV_MOUNT;
+    private String kvMount = FormChecks.DEFAULT_KV_MOUNT;
     private final String kvPath;
 
     @DataBoundConstructor
@@ -33,8 +31,7 @@ public class AdminApiOrganization extends OrganizationConfig {
 
     @DataBoundSetter
     public void setKvMount(String kvMount) {
-        String m = FormChecks.strip(kvMount);
-        this.kvMount = m == null || m.isEmpty() ? DEFAULT_KV_MOUNT : m;
+        this.kvMount = FormChecks.kvMountOrDefault(kvMount);
     }
 
     public String getKvPath() {
@@ -65,12 +62,7 @@ public class AdminApiOrganization extends OrganizationConfig {
         }
 
         public FormValidation doCheckKvPath(@QueryParameter String value) {
-            FormValidation syntax = FormChecks.mount(value, "The KV v2 path of the admin configuration", true);
-            if (syntax.kind != FormValidation.Kind.OK || !FormChecks.canAdminister()) {
-                return syntax;
-            }
-            String problem = OrganizationSpec.kvPathProblem(FormChecks.strip(value));
-            return problem == null ? FormValidation.ok() : FormValidation.error("The " + problem + ".");
+            return FormChecks.kvPath(value, "The KV v2 path of the admin configuration", true);
         }
     }
 }

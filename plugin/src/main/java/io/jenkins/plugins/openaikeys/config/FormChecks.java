@@ -2,6 +2,7 @@ package io.jenkins.plugins.openaikeys.config;
 
 import hudson.util.FormValidation;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
+import io.jenkins.plugins.openaikeys.core.policy.OrganizationSpec;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
@@ -18,6 +19,9 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
  */
 @Restricted(NoExternalUse.class)
 public final class FormChecks {
+
+    /** Where a KV v2 secret engine is mounted unless the administrator says otherwise. */
+    public static final String DEFAULT_KV_MOUNT = "secret";
 
     /** A Vault mount path: segments of letters, digits, '_', '-', '.', separated by '/'. */
     private static final Pattern MOUNT = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)*");
@@ -50,6 +54,25 @@ public final class FormChecks {
                     + " and '/' between segments, e.g. secret or openai");
         }
         return FormValidation.ok();
+    }
+
+    /**
+     * A KV v2 path inside its mount: a Vault path that does not repeat the {@code data/} segment
+     * the KV v2 API adds by itself ({@link OrganizationSpec#kvPathProblem}).
+     */
+    public static FormValidation kvPath(String value, String what, boolean required) {
+        FormValidation syntax = mount(value, what, required);
+        if (syntax.kind != FormValidation.Kind.OK || !canAdminister() || value == null || value.isBlank()) {
+            return syntax;
+        }
+        String problem = OrganizationSpec.kvPathProblem(strip(value));
+        return problem == null ? FormValidation.ok() : FormValidation.error("The " + problem + ".");
+    }
+
+    /** A KV v2 mount as typed, or {@value #DEFAULT_KV_MOUNT} when left empty. */
+    public static String kvMountOrDefault(String kvMount) {
+        String m = strip(kvMount);
+        return m == null || m.isEmpty() ? DEFAULT_KV_MOUNT : m;
     }
 
     /** Runs a Jenkins-free check that throws a one-sentence exception and turns it into a form message. */

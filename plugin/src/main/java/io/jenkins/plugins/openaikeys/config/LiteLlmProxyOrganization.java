@@ -16,7 +16,7 @@ import org.kohsuke.stapler.QueryParameter;
  */
 public class LiteLlmProxyOrganization extends OrganizationConfig {
 
-    private String kvMount = AdminApiOrganization.DEFAULT_KV_MOUNT;
+    private String kvMount = FormChecks.DEFAULT_KV_MOUNT;
     private final String kvPath;
 
     @DataBoundConstructor
@@ -31,8 +31,7 @@ public class LiteLlmProxyOrganization extends OrganizationConfig {
 
     @DataBoundSetter
     public void setKvMount(String kvMount) {
-        String m = FormChecks.strip(kvMount);
-        this.kvMount = m == null || m.isEmpty() ? AdminApiOrganization.DEFAULT_KV_MOUNT : m;
+        this.kvMount = FormChecks.kvMountOrDefault(kvMount);
     }
 
     public String getKvPath() {
@@ -63,12 +62,7 @@ public class LiteLlmProxyOrganization extends OrganizationConfig {
         }
 
         public FormValidation doCheckKvPath(@QueryParameter String value) {
-            FormValidation syntax = FormChecks.mount(value, "The KV v2 path of the LiteLLM proxy configuration", true);
-            if (syntax.kind != FormValidation.Kind.OK || !FormChecks.canAdminister()) {
-                return syntax;
-            }
-            String problem = OrganizationSpec.kvPathProblem(FormChecks.strip(value));
-            return problem == null ? FormValidation.ok() : FormValidation.error("The " + problem + ".");
+            return FormChecks.kvPath(value, "The KV v2 path of the LiteLLM proxy configuration", true);
         }
     }
 }

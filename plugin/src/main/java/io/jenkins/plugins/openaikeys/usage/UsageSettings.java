@@ -5,7 +5,6 @@ import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.openaikeys.config.FormChecks;
-import io.jenkins.plugins.openaikeys.core.policy.OrganizationSpec;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -19,9 +18,7 @@ import org.kohsuke.stapler.QueryParameter;
  */
 public class UsageSettings extends AbstractDescribableImpl<UsageSettings> {
 
-    static final String DEFAULT_KV_MOUNT = "secret";
-
-    private String kvMount = DEFAULT_KV_MOUNT;
+    private String kvMount = FormChecks.DEFAULT_KV_MOUNT;
     private String kvPath;
 
     @DataBoundConstructor
@@ -34,8 +31,7 @@ public class UsageSettings extends AbstractDescribableImpl<UsageSettings> {
 
     @DataBoundSetter
     public void setKvMount(String kvMount) {
-        String m = FormChecks.strip(kvMount);
-        this.kvMount = m == null || m.isEmpty() ? DEFAULT_KV_MOUNT : m;
+        this.kvMount = FormChecks.kvMountOrDefault(kvMount);
     }
 
     /** The usage-reader admin config of a vaultEngine organization; null when none is set. */
@@ -62,16 +58,7 @@ public class UsageSettings extends AbstractDescribableImpl<UsageSettings> {
         }
 
         public FormValidation doCheckKvPath(@QueryParameter String value) {
-            if (value == null || value.isBlank()) {
-                return FormValidation.ok();
-            }
-            FormValidation syntax = FormChecks.mount(value, "The KV v2 path of the usage-reader admin configuration",
-                    true);
-            if (syntax.kind != FormValidation.Kind.OK || !FormChecks.canAdminister()) {
-                return syntax;
-            }
-            String problem = OrganizationSpec.kvPathProblem(FormChecks.strip(value));
-            return problem == null ? FormValidation.ok() : FormValidation.error("The " + problem + ".");
+            return FormChecks.kvPath(value, "The KV v2 path of the usage-reader admin configuration", false);
         }
     }
 }
