@@ -1,6 +1,5 @@
 package io.jenkins.plugins.openaikeys.core.source;
 
-import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.SecretString;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
@@ -9,10 +8,6 @@ import io.jenkins.plugins.openaikeys.core.vault.VaultException;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,7 +24,9 @@ import java.util.logging.Logger;
  * picks up a rotated key too; it costs one Vault round trip per organization per bound, not one
  * per mint. Any failure of that read stops minting: nothing older than the bound is ever used.
  * Thread-safe; concurrent callers share one read and its outcome, a failure included, so
- * that with Vault down N builds wait for one failing read, not for N of them in a row.
+ * that with Vault down N builds wait for one failing read, not for N of them in a row. The policy
+ * lives in {@link KvConfigCache}, shared with {@link LiteLlmProxyConfigCache}; this class parses
+ * the secret and words its messages.
  */
 public final class AdminConfigCache {
 
@@ -37,16 +34,7 @@ public final class AdminConfigCache {
     /** How long a read is trusted by default: the longest minting goes on after Vault stops vouching for it. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(30);
 
-    private final VaultClient vault;
-    private final String mount;
-    private final String path;
-    private final Duration maxAge;
-    private final Clock clock;
-
-    private AdminConfig cached;
-    private Instant readAt;
-    /** The read in flight, shared by everyone who asks meanwhile; null when none runs. */
-    private CompletableFuture<AdminConfig> loading;
+    private final KvConfigCache<AdminConfig> cache;
 
     /**
      * @param mount  the KV v2 mount, e.g. {@code secret}
@@ -55,14 +43,7 @@ public final class AdminConfigCache {
      *               the token revoked; positive
      */
     public AdminConfigCache(VaultClient vault, String mount, String path, Duration maxAge, Clock clock) {
-        this.vault = Objects.requireNonNull(vault, "vault");
-        this.mount = Objects.requireNonNull(mount, "mount");
-        this.path = Objects.requireNonNull(path, "path");
-        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
-        if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new IllegalArgumentException("maxAge must be positive, not " + maxAge);
-        }
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.cache = new Cache(vault, mount, path, maxAge, clock);
     }
 
     /**
@@ -72,60 +53,7 @@ public final class AdminConfigCache {
      * @throws VaultException  when Vault cannot be read (sealed, denied, unreachable, …)
      */
     public AdminConfig get() {
-        CompletableFuture<AdminConfig> load;
-        Instant now;
-        synchronized (this) {
-            now = clock.instant();
-            if (cached != null && now.isBefore(readAt.plus(maxAge))) {
-                return cached;
-            }
-            if (loading != null) {
-                load = loading;
-                now = null; // not ours to read
-            } else {
-                load = new CompletableFuture<>();
-                loading = load;
-            }
-        }
-        return now == null ? await(load) : readFor(load, now);
-    }
-
-    private AdminConfig readFor(CompletableFuture<AdminConfig> load, Instant now) {
-        try {
-            AdminConfig config = read();
-            synchronized (this) {
-                cached = config;
-                readAt = now;
-                loading = null;
-            }
-            load.complete(config);
-            return config;
-        } catch (RuntimeException | Error e) {
-            synchronized (this) {
-                loading = null;
-            }
-            load.completeExceptionally(e);
-            throw e;
-        }
-    }
-
-    private AdminConfig await(CompletableFuture<AdminConfig> load) {
-        try {
-            return load.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException("Interrupted while waiting for the OpenAI admin config " + location()
-                    + " to be read from Vault");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new BrokerException("Reading the OpenAI admin config " + location() + " failed", cause);
-        }
+        return cache.get();
     }
 
     /**
@@ -136,74 +64,66 @@ public final class AdminConfigCache {
      * rejects (rotated meanwhile) is {@link #invalidate}d and read afresh by the caller.
      */
     public AdminConfig lastKnown() {
-        try {
-            return get();
-        } catch (EphemeralKeyException e) {
-            AdminConfig last;
-            synchronized (this) {
-                last = cached;
-            }
-            if (last == null) {
-                throw e;
-            }
-            LOG.log(Level.INFO, () -> "Vault did not confirm the OpenAI admin config " + location() + " ("
-                    + e.getMessage() + "); deleting with admin key " + last.adminKeyId() + " read before");
-            return last;
-        }
+        return cache.lastKnown();
     }
 
     /** Forgets {@code stale} (e.g. after OpenAI answered 401 to it) unless already replaced. */
-    public synchronized void invalidate(AdminConfig stale) {
-        if (cached != null && cached == stale) {
-            cached = null;
-        }
+    public void invalidate(AdminConfig stale) {
+        cache.invalidate(stale);
     }
 
     /** Forgets whatever is cached. */
-    public synchronized void invalidate() {
-        cached = null;
+    public void invalidate() {
+        cache.invalidate();
     }
 
     /** {@code mount/path}, for messages. */
     public String location() {
-        return mount + "/" + path;
-    }
-
-    private AdminConfig read() {
-        KvSecret secret;
-        try {
-            secret = vault.kvRead(mount, path);
-        } catch (VaultException e) {
-            if (e.kind() == VaultException.Kind.NOT_FOUND) {
-                throw new BrokerException("The OpenAI admin config " + location() + " does not exist in Vault:"
-                        + " write " + AdminConfig.ADMIN_API_KEY + ", " + AdminConfig.ADMIN_API_KEY_ID + " and "
-                        + AdminConfig.ORGANIZATION_ID + " there", e);
-            }
-            throw e;
-        }
-        String keyId = required(secret, AdminConfig.ADMIN_API_KEY_ID);
-        String orgId = required(secret, AdminConfig.ORGANIZATION_ID);
-        required(secret, AdminConfig.ADMIN_API_KEY);
-        SecretString key = secret.secretField(AdminConfig.ADMIN_API_KEY);
-        AdminConfig config = new AdminConfig(orgId, keyId, key, secret.field(AdminConfig.API_ENDPOINT),
-                secret.version());
-        LOG.log(Level.FINE, () -> "Read OpenAI admin config " + location() + " v" + secret.version()
-                + ": admin key " + keyId + " of organization " + orgId);
-        return config;
-    }
-
-    private String required(KvSecret secret, String field) {
-        String v = secret.field(field);
-        if (v == null || v.isBlank()) {
-            throw new BrokerException("The OpenAI admin config " + location() + " in Vault has no field " + field
-                    + ": add it (it needs " + AdminConfig.ADMIN_API_KEY + ", " + AdminConfig.ADMIN_API_KEY_ID
-                    + " and " + AdminConfig.ORGANIZATION_ID + ")");
-        }
-        return v.trim();
+        return cache.location();
     }
 
     @Override
     public String toString() {
-        return "AdminConfigCache{" + location() + ", maxAge=" + maxAge + "}";
+        return "AdminConfigCache{" + location() + ", maxAge=" + cache.maxAge() + "}";
+    }
+
+    /** The admin config's parsing and wording; the policy is {@link KvConfigCache}'s. */
+    private static final class Cache extends KvConfigCache<AdminConfig> {
+
+        private static final String NEEDS = AdminConfig.ADMIN_API_KEY + ", " + AdminConfig.ADMIN_API_KEY_ID
+                + " and " + AdminConfig.ORGANIZATION_ID;
+
+        Cache(VaultClient vault, String mount, String path, Duration maxAge, Clock clock) {
+            super(vault, mount, path, maxAge, clock, LOG, "OpenAI admin config");
+        }
+
+        @Override
+        AdminConfig parse(KvSecret secret) {
+            String keyId = required(secret, AdminConfig.ADMIN_API_KEY_ID);
+            String orgId = required(secret, AdminConfig.ORGANIZATION_ID);
+            required(secret, AdminConfig.ADMIN_API_KEY);
+            SecretString key = secret.secretField(AdminConfig.ADMIN_API_KEY);
+            AdminConfig config = new AdminConfig(orgId, keyId, key, secret.field(AdminConfig.API_ENDPOINT),
+                    secret.version());
+            LOG.log(Level.FINE, () -> "Read OpenAI admin config " + location() + " v" + secret.version()
+                    + ": admin key " + keyId + " of organization " + orgId);
+            return config;
+        }
+
+        @Override
+        String notFound() {
+            return "The OpenAI admin config " + location() + " does not exist in Vault: write " + NEEDS + " there";
+        }
+
+        @Override
+        String noField(String field) {
+            return "The OpenAI admin config " + location() + " in Vault has no field " + field + ": add it (it needs "
+                    + NEEDS + ")";
+        }
+
+        @Override
+        String keyName(AdminConfig config) {
+            return "admin key " + config.adminKeyId();
+        }
     }
 }

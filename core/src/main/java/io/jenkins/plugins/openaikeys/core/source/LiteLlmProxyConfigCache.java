@@ -1,6 +1,5 @@
 package io.jenkins.plugins.openaikeys.core.source;
 
-import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.BrokerException;
 import io.jenkins.plugins.openaikeys.core.policy.OrganizationSpec;
 import io.jenkins.plugins.openaikeys.core.vault.KvSecret;
@@ -9,8 +8,6 @@ import io.jenkins.plugins.openaikeys.core.vault.VaultException;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,31 +17,19 @@ import java.util.logging.Logger;
  * once warm, yet sealing Vault or revoking the controller's token stops minting within the bound,
  * and a rotated master key is picked up without a restart ({@link #invalidate} after a 401).
  *
- * <p>Thread-safe. Reads happen under this object's lock, so concurrent callers after the bound
- * share one read (and its failure) instead of each reading Vault.
+ * <p>Thread-safe: concurrent callers after the bound share one read (and its failure) instead of
+ * each reading Vault. The policy lives in {@link KvConfigCache}, shared with {@link AdminConfigCache}
+ * so both kill switches behave alike; this class parses the secret and words its messages.
  */
 public final class LiteLlmProxyConfigCache {
 
     private static final Logger LOG = Logger.getLogger(LiteLlmProxyConfigCache.class.getName());
 
-    private final VaultClient vault;
-    private final String mount;
-    private final String path;
-    private final Duration maxAge;
-    private final Clock clock;
-    private LiteLlmProxyConfig cached;
-    private Instant readAt;
+    private final KvConfigCache<LiteLlmProxyConfig> cache;
 
     /** @param maxAge how long a read is trusted (positive), e.g. {@link AdminConfigCache#DEFAULT_MAX_AGE} */
     public LiteLlmProxyConfigCache(VaultClient vault, String mount, String path, Duration maxAge, Clock clock) {
-        this.vault = Objects.requireNonNull(vault, "vault");
-        this.mount = Objects.requireNonNull(mount, "mount");
-        this.path = Objects.requireNonNull(path, "path");
-        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
-        if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new IllegalArgumentException("maxAge must be positive, not " + maxAge);
-        }
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.cache = new Cache(vault, mount, path, maxAge, clock);
     }
 
     /**
@@ -53,15 +38,8 @@ public final class LiteLlmProxyConfigCache {
      * @throws BrokerException naming the path and field when the secret or a field is missing or unusable
      * @throws VaultException  when Vault cannot be read
      */
-    public synchronized LiteLlmProxyConfig get() {
-        Instant now = clock.instant();
-        if (cached != null && now.isBefore(readAt.plus(maxAge))) {
-            return cached;
-        }
-        LiteLlmProxyConfig fresh = read();
-        cached = fresh;
-        readAt = now;
-        return fresh;
+    public LiteLlmProxyConfig get() {
+        return cache.get();
     }
 
     /**
@@ -69,63 +47,59 @@ public final class LiteLlmProxyConfigCache {
      * with a master key Vault no longer vouches for only takes access away).
      */
     public LiteLlmProxyConfig lastKnown() {
-        try {
-            return get();
-        } catch (EphemeralKeyException e) {
-            LiteLlmProxyConfig last;
-            synchronized (this) {
-                last = cached;
-            }
-            if (last == null) {
-                throw e;
-            }
-            LOG.log(Level.INFO, () -> "Vault did not confirm the LiteLLM proxy config " + location() + " ("
-                    + e.getMessage() + "); deleting with the master key read before");
-            return last;
-        }
+        return cache.lastKnown();
     }
 
     /** Forgets {@code stale} (after the proxy answered 401 to it) unless already replaced. */
-    public synchronized void invalidate(LiteLlmProxyConfig stale) {
-        if (cached != null && cached == stale) {
-            cached = null;
-        }
+    public void invalidate(LiteLlmProxyConfig stale) {
+        cache.invalidate(stale);
     }
 
     /** {@code mount/path}, for messages. */
     public String location() {
-        return mount + "/" + path;
-    }
-
-    private LiteLlmProxyConfig read() {
-        KvSecret secret;
-        try {
-            secret = vault.kvRead(mount, path);
-        } catch (VaultException e) {
-            if (e.kind() == VaultException.Kind.NOT_FOUND) {
-                throw new BrokerException("The LiteLLM proxy config " + location() + " does not exist in Vault:"
-                        + " write base_url and master_key there", e);
-            }
-            throw e;
-        }
-        String url = secret.field(LiteLlmProxyConfig.BASE_URL);
-        String master = secret.field(LiteLlmProxyConfig.MASTER_KEY);
-        if (url == null || url.isBlank() || master == null || master.isBlank()) {
-            throw new BrokerException("The LiteLLM proxy config " + location() + " in Vault has no field "
-                    + (url == null || url.isBlank() ? LiteLlmProxyConfig.BASE_URL : LiteLlmProxyConfig.MASTER_KEY)
-                    + ": add it (it needs base_url and master_key)");
-        }
-        String urlProblem = OrganizationSpec.baseUrlProblem(url);
-        if (urlProblem != null) {
-            throw new BrokerException("The LiteLLM proxy config " + location() + " in Vault is not usable: its base_url's " + urlProblem);
-        }
-        LOG.log(Level.FINE, () -> "Read LiteLLM proxy config " + location() + " v" + secret.version() + ": "
-                + url.trim());
-        return new LiteLlmProxyConfig(url, secret.secretField(LiteLlmProxyConfig.MASTER_KEY), secret.version());
+        return cache.location();
     }
 
     @Override
     public String toString() {
-        return "LiteLlmProxyConfigCache{" + location() + ", maxAge=" + maxAge + "}";
+        return "LiteLlmProxyConfigCache{" + location() + ", maxAge=" + cache.maxAge() + "}";
+    }
+
+    /** The proxy config's parsing and wording; the policy is {@link KvConfigCache}'s. */
+    private static final class Cache extends KvConfigCache<LiteLlmProxyConfig> {
+
+        Cache(VaultClient vault, String mount, String path, Duration maxAge, Clock clock) {
+            super(vault, mount, path, maxAge, clock, LOG, "LiteLLM proxy config");
+        }
+
+        @Override
+        LiteLlmProxyConfig parse(KvSecret secret) {
+            String url = required(secret, LiteLlmProxyConfig.BASE_URL);
+            required(secret, LiteLlmProxyConfig.MASTER_KEY);
+            String urlProblem = OrganizationSpec.baseUrlProblem(url);
+            if (urlProblem != null) {
+                throw new BrokerException("The LiteLLM proxy config " + location()
+                        + " in Vault is not usable: its base_url's " + urlProblem);
+            }
+            LOG.log(Level.FINE, () -> "Read LiteLLM proxy config " + location() + " v" + secret.version() + ": " + url);
+            return new LiteLlmProxyConfig(url, secret.secretField(LiteLlmProxyConfig.MASTER_KEY), secret.version());
+        }
+
+        @Override
+        String notFound() {
+            return "The LiteLLM proxy config " + location() + " does not exist in Vault:"
+                    + " write base_url and master_key there";
+        }
+
+        @Override
+        String noField(String field) {
+            return "The LiteLLM proxy config " + location() + " in Vault has no field " + field
+                    + ": add it (it needs base_url and master_key)";
+        }
+
+        @Override
+        String keyName(LiteLlmProxyConfig config) {
+            return "the master key";
+        }
     }
 }
