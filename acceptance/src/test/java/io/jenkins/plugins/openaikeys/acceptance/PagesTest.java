@@ -305,6 +305,9 @@ class PagesTest {
         assertThat(check(admin, "job/snippet/" + d + "io.jenkins.plugins.openaikeys.steps.WithOpenAIKeyStep/checkTtl?value=2h&role=short45"))
                 .as("TTL 2h in the Snippet Generator for a role whose max is 45m").isEqualTo("error");
         assertThat(check(admin, d + ROLE + "/checkTtl?value=abc")).as("TTL abc").isEqualTo("error");
+        assertThat(check(admin, d + CONFIG + "/checkNamePrefix?value=_ci"))
+                .as("prefix _ci beside a litellmProxy organization: aliases a validating proxy refuses").isEqualTo("warning");
+        assertThat(check(admin, d + CONFIG + "/checkNamePrefix?value=ci")).as("prefix ci").isEqualTo("ok");
     }
 
     // ------------------------------------------------------------------ issue 9 item 6, Snippet Generator

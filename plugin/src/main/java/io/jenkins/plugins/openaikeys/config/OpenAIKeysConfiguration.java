@@ -536,8 +536,14 @@ public class OpenAIKeysConfiguration extends GlobalConfiguration {
     }
 
     public FormValidation doCheckNamePrefix(@QueryParameter String value) {
-        return FormChecks.attempt(value, v -> ServiceAccountNames.checkPrefix(
-                v == null || v.isBlank() ? ServiceAccountNames.DEFAULT_PREFIX : v.trim()));
+        String prefix = value == null || value.isBlank() ? ServiceAccountNames.DEFAULT_PREFIX : value.trim();
+        FormValidation syntax = FormChecks.attempt(prefix, ServiceAccountNames::checkPrefix);
+        String aliasProblem = ServiceAccountNames.liteLlmAliasProblem(prefix);
+        if (syntax.kind != FormValidation.Kind.OK || aliasProblem == null || !FormChecks.canAdminister()
+                || getOrganizations().stream().noneMatch(o -> o instanceof LiteLlmProxyOrganization)) {
+            return syntax;
+        }
+        return FormValidation.warning(aliasProblem + ".");
     }
 
     public FormValidation doCheckRotationEnabled(@QueryParameter boolean value) {

@@ -91,6 +91,20 @@ public final class ServiceAccountNames {
         }
     }
 
+    /**
+     * Why a valid {@code prefix} still makes LiteLLM key aliases a proxy may refuse, or null. A proxy
+     * with {@code enable_key_alias_format_validation} on wants an alias to start with a letter or
+     * digit, and names built here start with the prefix; the check is off by default in LiteLLM, so
+     * this is a warning, not an error.
+     */
+    public static String liteLlmAliasProblem(String prefix) {
+        if (prefix == null || prefix.isEmpty() || Character.isLetterOrDigit(prefix.charAt(0))) {
+            return null;
+        }
+        return "Prefix '" + prefix + "' starts with '" + prefix.charAt(0) + "', so a LiteLLM proxy that validates key"
+                + " aliases refuses the keys of litellmProxy organizations: start it with a letter or digit";
+    }
+
     public String prefix() {
         return prefix;
     }

@@ -244,4 +244,27 @@ class ServiceAccountNamesTest {
                 .hasMessageContaining("too much fixed text to fit in 64 characters");
         ServiceAccountNames.validateTemplate("{prefix}-" + "x".repeat(31) + "-{expiry}-{random}"); // 16+1+31+1+10+1+4 = 64
     }
+
+    /** LiteLLM's alias check (litellm.enable_key_alias_format_validation), as its proxy applies it. */
+    private static final Pattern LITELLM_ALIAS = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_\\-/\\.@]{0,253}[a-zA-Z0-9]$");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jk", "Team1", "9lives", "a_b"})
+    void prefixStartingWithALetterOrDigitGivesAliasesLiteLlmAccepts(String prefix) {
+        assertThat(ServiceAccountNames.liteLlmAliasProblem(prefix)).isNull();
+        String alias = new ServiceAccountNames(prefix).render(null, "chat", "team/app", "42",
+                Instant.parse("2026-12-07T01:00:00Z"));
+        assertThat(alias).matches(LITELLM_ALIAS);
+    }
+
+    @Test
+    void prefixStartingWithUnderscoreIsNamedAsALiteLlmAliasProblem() {
+        ServiceAccountNames.checkPrefix("_ci");
+        String alias = new ServiceAccountNames("_ci").render(null, "chat", "team/app", "42",
+                Instant.parse("2026-12-07T01:00:00Z"));
+        assertThat(alias).doesNotMatch(LITELLM_ALIAS);
+        assertThat(ServiceAccountNames.liteLlmAliasProblem("_ci")).isEqualTo("Prefix '_ci' starts with '_', so a"
+                + " LiteLLM proxy that validates key aliases refuses the keys of litellmProxy organizations: start it"
+                + " with a letter or digit");
+    }
 }
