@@ -41,11 +41,6 @@ public class LiteLlmEngineOrganization extends OrganizationConfig {
         return new OrganizationSpec(getName(), SourceKind.LITELLM_ENGINE, engineMount, null, proxyUrl);
     }
 
-    @Override
-    public String fingerprint() {
-        return "litellmEngine:" + getName() + ":" + engineMount + ":" + proxyUrl;
-    }
-
     @Extension
     @Symbol("litellmEngine")
     public static class DescriptorImpl extends OrganizationDescriptor {

@@ -51,9 +51,6 @@ public abstract class OrganizationConfig implements Describable<OrganizationConf
         this.usage = usage;
     }
 
-    /** Mounts and paths only: what must change for the broker to be rebuilt. */
-    public abstract String fingerprint();
-
     /** As typed, for core's checks ({@link OrganizationSpec#problems}). */
     abstract OrganizationSpec toSpec();
 

@@ -32,11 +32,6 @@ public class VaultEngineOrganization extends OrganizationConfig {
         return new OrganizationSpec(getName(), SourceKind.VAULT_ENGINE, engineMount, null);
     }
 
-    @Override
-    public String fingerprint() {
-        return "vaultEngine:" + getName() + ":" + engineMount;
-    }
-
     @Extension
     @Symbol("vaultEngine")
     public static class DescriptorImpl extends OrganizationDescriptor {

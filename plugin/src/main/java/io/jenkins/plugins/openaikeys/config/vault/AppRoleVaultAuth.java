@@ -49,11 +49,6 @@ public class AppRoleVaultAuth extends VaultAuthConfig {
         return new AppRoleAuth(mount, c.getUsername(), SecretString.of(c.getPassword().getPlainText()));
     }
 
-    @Override
-    public String fingerprint() {
-        return "approle:" + mount + ":" + credentialsId;
-    }
-
     @Extension
     @Symbol("appRole")
     public static class DescriptorImpl extends VaultAuthDescriptor {

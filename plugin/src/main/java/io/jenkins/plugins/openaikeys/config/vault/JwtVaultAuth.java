@@ -57,11 +57,6 @@ public class JwtVaultAuth extends VaultAuthConfig {
                 Credentials.require(StringCredentials.class, id, "JWT (Secret text)").getSecret().getPlainText()));
     }
 
-    @Override
-    public String fingerprint() {
-        return "jwt:" + mount + ":" + role + ":" + credentialsId;
-    }
-
     @Extension
     @Symbol("jwt")
     public static class DescriptorImpl extends VaultAuthDescriptor {

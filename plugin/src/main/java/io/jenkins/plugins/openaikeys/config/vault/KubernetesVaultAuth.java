@@ -56,11 +56,6 @@ public class KubernetesVaultAuth extends VaultAuthConfig {
         return new KubernetesAuth(mount, role, Path.of(tokenFile));
     }
 
-    @Override
-    public String fingerprint() {
-        return "kubernetes:" + mount + ":" + role + ":" + tokenFile;
-    }
-
     @Extension
     @Symbol("kubernetes")
     public static class DescriptorImpl extends VaultAuthDescriptor {

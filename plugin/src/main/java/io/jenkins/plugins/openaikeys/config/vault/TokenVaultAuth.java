@@ -36,11 +36,6 @@ public class TokenVaultAuth extends VaultAuthConfig {
         return new TokenAuth(SecretString.of(c.getSecret().getPlainText()));
     }
 
-    @Override
-    public String fingerprint() {
-        return "token:" + credentialsId;
-    }
-
     @Extension
     @Symbol("token")
     public static class DescriptorImpl extends VaultAuthDescriptor {

@@ -19,9 +19,6 @@ public abstract class VaultAuthConfig implements Describable<VaultAuthConfig> {
      */
     public abstract VaultAuthMethod toAuthMethod();
 
-    /** Ids only: what changes the login without changing a secret (used to decide a rebuild). */
-    public abstract String fingerprint();
-
     @SuppressWarnings("unchecked")
     @Override
     public Descriptor<VaultAuthConfig> getDescriptor() {
