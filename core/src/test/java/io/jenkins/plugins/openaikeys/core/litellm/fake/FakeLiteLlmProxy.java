@@ -3,7 +3,7 @@ package io.jenkins.plugins.openaikeys.core.litellm.fake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.openaikeys.core.SecretString;
-import io.jenkins.plugins.openaikeys.core.testing.NoDelayServerSocketFactory;
+import io.jenkins.plugins.openaikeys.core.testing.LoopbackServers;
 import okhttp3.HttpUrl;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
@@ -14,7 +14,6 @@ import okhttp3.mockwebserver.SocketPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -102,13 +101,7 @@ public final class FakeLiteLlmProxy implements AutoCloseable {
 
     public static FakeLiteLlmProxy start(Clock clock) {
         FakeLiteLlmProxy p = new FakeLiteLlmProxy(clock);
-        p.server.setServerSocketFactory(new NoDelayServerSocketFactory());
-        p.server.setDispatcher(p.new ProxyDispatcher());
-        try {
-            p.server.start(InetAddress.getLoopbackAddress(), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LoopbackServers.start(p.server, p.new ProxyDispatcher());
         return p;
     }
 
@@ -118,8 +111,7 @@ public final class FakeLiteLlmProxy implements AutoCloseable {
 
     /** e.g. {@code http://127.0.0.1:54321}, no trailing slash: the proxy's base URL. */
     public String baseUrl() {
-        HttpUrl url = server.url("/");
-        return "http://" + url.host() + ":" + url.port();
+        return LoopbackServers.origin(server);
     }
 
     public SecretString masterKey() {

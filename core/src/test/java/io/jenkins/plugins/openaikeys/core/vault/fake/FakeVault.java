@@ -3,7 +3,7 @@ package io.jenkins.plugins.openaikeys.core.vault.fake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jenkins.plugins.openaikeys.core.testing.NoDelayServerSocketFactory;
+import io.jenkins.plugins.openaikeys.core.testing.LoopbackServers;
 import io.jenkins.plugins.openaikeys.core.testing.PreciseDelay;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -15,7 +15,6 @@ import okhttp3.mockwebserver.SocketPolicy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,13 +79,7 @@ public final class FakeVault implements AutoCloseable {
     /** Starts on a random loopback port. */
     public static FakeVault start(Clock clock) {
         FakeVault v = new FakeVault(clock);
-        v.server.setServerSocketFactory(new NoDelayServerSocketFactory());
-        v.server.setDispatcher(v.new VaultDispatcher());
-        try {
-            v.server.start(InetAddress.getLoopbackAddress(), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LoopbackServers.start(v.server, v.new VaultDispatcher());
         return v;
     }
 
@@ -96,8 +89,7 @@ public final class FakeVault implements AutoCloseable {
 
     /** e.g. {@code http://127.0.0.1:54321} — no trailing slash, no /v1. */
     public String address() {
-        HttpUrl url = server.url("/");
-        return "http://" + url.host() + ":" + url.port();
+        return LoopbackServers.origin(server);
     }
 
     public FakeVaultNamespace root() {
