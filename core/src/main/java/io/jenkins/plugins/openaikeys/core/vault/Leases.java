@@ -43,6 +43,21 @@ final class Leases {
         return LeaseRevocation.REVOKED;
     }
 
+    /**
+     * Revokes a lease just issued for a key that will not be handed out ({@code cause} says why);
+     * a failure is logged, not thrown, because Vault revokes the lease when it expires anyway and
+     * the caller is already failing with {@code cause}.
+     */
+    void revokeAtOnce(String leaseId, RuntimeException cause) {
+        try {
+            revoke(leaseId);
+            LOG.log(Level.INFO, "Revoked Vault lease {0} at once because: {1}", new Object[] {leaseId, cause.getMessage()});
+        } catch (VaultException e) {
+            LOG.log(Level.WARNING, "Could not revoke Vault lease {0} ({1}); Vault revokes it when it expires",
+                    new Object[] {leaseId, e.getMessage()});
+        }
+    }
+
     LeaseInfo lookup(String leaseId) {
         requireLeaseId(leaseId);
         VaultRequest req = VaultRequest.put("sys/leases/lookup", Map.of("lease_id", leaseId), "look up lease " + leaseId);

@@ -69,7 +69,7 @@ final class OpenAiEngine {
             LOG.log(Level.FINE, "Vault engine {0} issued {1}", new Object[] {api, creds});
             return creds;
         } catch (VaultException | IllegalArgumentException e) {
-            revokeQuietly(leaseId, e);
+            leases.revokeAtOnce(leaseId, e);
             throw e;
         }
     }
@@ -128,16 +128,6 @@ final class OpenAiEngine {
         return new EngineCredentials(leaseId, Duration.ofSeconds(body.path("lease_duration").asLong()),
                 body.path("renewable").asBoolean(false), SecretString.of(key), keyId,
                 data.path("service_account").asText(null), saId);
-    }
-
-    private void revokeQuietly(String leaseId, RuntimeException cause) {
-        try {
-            leases.revoke(leaseId);
-            LOG.log(Level.INFO, "Revoked Vault lease {0} at once because: {1}", new Object[] {leaseId, cause.getMessage()});
-        } catch (VaultException e) {
-            LOG.log(Level.WARNING, "Could not revoke Vault lease {0} ({1}); Vault revokes it when it expires",
-                    new Object[] {leaseId, e.getMessage()});
-        }
     }
 
     Map<String, Object> readConfig(String mount) {
