@@ -1,5 +1,7 @@
 package io.jenkins.plugins.openaikeys.core.faults;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.openaikeys.core.EphemeralKeyException;
 import io.jenkins.plugins.openaikeys.core.broker.MintedKey;
 import io.jenkins.plugins.openaikeys.core.ledger.InMemoryRevocationLedger;
@@ -7,10 +9,13 @@ import io.jenkins.plugins.openaikeys.core.litellm.LiteLlmException;
 import io.jenkins.plugins.openaikeys.core.sweep.SweepReport;
 import io.jenkins.plugins.openaikeys.core.vault.VaultException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 import static io.jenkins.plugins.openaikeys.core.faults.FaultWorld.LITELLM_ENGINE_ROLE;
 import static io.jenkins.plugins.openaikeys.core.faults.FaultWorld.PROXY_ROLE;
+import static io.jenkins.plugins.openaikeys.core.faults.Faults.handleFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -43,7 +48,9 @@ final class LiteLlmScenarios {
                 new FaultScenario("litellmEngine: the proxy is down at mint, the engine fails without a lease or a key",
                         LiteLlmScenarios::engineProxyDownAtMint),
                 new FaultScenario("litellmEngine: the proxy refuses the delete, the lease stays, a retry revokes it",
-                        LiteLlmScenarios::engineRevokeOutage));
+                        LiteLlmScenarios::engineRevokeOutage),
+                new FaultScenario("litellmEngine: creds answer without the key alias, the lease is revoked at once"
+                        + " and the key deleted", LiteLlmScenarios::engineCredsWithoutAlias));
     }
 
     static void ambiguousGenerate(FaultWorld w) {
@@ -123,5 +130,29 @@ final class LiteLlmScenarios {
         assertThat(w.liveLeases()).isEmpty();
         assertThat(w.litellm.keys()).isEmpty();
         assertThat(w.litellmEngine.failedDeletes()).hasSize(ATTEMPTS);
+    }
+
+    static void engineCredsWithoutAlias(FaultWorld w) {
+        FaultWorld.Controller c = w.controller();
+        w.wire.tamperNext("/v1/" + FaultWorld.LITELLM_MOUNT + "/creds/", LiteLlmScenarios::withoutKeyAlias);
+        EphemeralKeyException e = w.surfaced(catchThrowableOfType(EphemeralKeyException.class,
+                () -> w.mint(c.broker(), LITELLM_ENGINE_ROLE, "1")));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("key_alias");
+        assertThat(w.liveLeases()).isEmpty();
+        assertThat(w.litellm.keys()).isEmpty();
+        assertThat(w.litellmEngine.deletedAliases()).hasSize(1);
+        assertThat(handleFiles(w)).isEmpty();
+    }
+
+    private static String withoutKeyAlias(String body) {
+        ObjectMapper json = new ObjectMapper();
+        try {
+            ObjectNode tree = (ObjectNode) json.readTree(body);
+            ((ObjectNode) tree.path("data")).remove("key_alias");
+            return json.writeValueAsString(tree);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 }
