@@ -67,13 +67,7 @@ final class LiteLlmEngine {
             LOG.log(Level.FINE, "Vault LiteLLM engine {0} issued {1}", new Object[] {api, creds});
             return creds;
         } catch (VaultException | IllegalArgumentException e) {
-            try {
-                leases.revoke(leaseId);
-                LOG.log(Level.INFO, "Revoked Vault lease {0} at once because: {1}", new Object[] {leaseId, e.getMessage()});
-            } catch (VaultException again) {
-                LOG.log(Level.WARNING, "Could not revoke Vault lease {0} ({1}); Vault revokes it when it expires",
-                        new Object[] {leaseId, again.getMessage()});
-            }
+            leases.revokeAtOnce(leaseId, e);
             throw e;
         }
     }
