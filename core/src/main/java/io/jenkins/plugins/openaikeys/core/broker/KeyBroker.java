@@ -354,10 +354,10 @@ public final class KeyBroker {
         try {
             ledger.remove(h.id());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, () -> "Revoked OpenAI " + h.describeIds() + " but could not remove it from the"
+            LOG.log(Level.WARNING, () -> "Revoked " + vendor(h) + h.describeIds() + " but could not remove it from the"
                     + " revocation ledger (" + describe(e) + "): the next retry removes it");
         }
-        LOG.log(Level.INFO, () -> "Revoked OpenAI " + h.describeIds() + " for " + who + " in "
+        LOG.log(Level.INFO, () -> "Revoked " + vendor(h) + h.describeIds() + " for " + who + " in "
                 + millisSince(start) + " ms");
     }
 
@@ -430,7 +430,7 @@ public final class KeyBroker {
         if (done + failed > 0) {
             int d = done;
             int f = failed;
-            LOG.log(Level.INFO, () -> "Revoked " + d + " pending OpenAI key(s); " + f + " still failing and queued");
+            LOG.log(Level.INFO, () -> "Revoked " + d + " pending key(s); " + f + " still failing and queued");
         }
         return done;
     }
@@ -456,5 +456,10 @@ public final class KeyBroker {
     public String toString() {
         return "KeyBroker{roles=" + roles.keySet() + ", organizations=" + sources.keySet() + ", prefix="
                 + names.prefix() + "}";
+    }
+
+    /** "OpenAI " or "LiteLLM ", for log lines that name what kind of key a handle is for. */
+    private static String vendor(RevocationHandle h) {
+        return h.source().isLiteLlm() ? "LiteLLM " : "OpenAI ";
     }
 }

@@ -532,7 +532,7 @@ class KeyBrokerTest {
         assertThat(broker.retryPending()).isEqualTo(1);
         assertThat(ledger.pending()).isEmpty();
         assertThat(log.messages(Level.INFO)).anyMatch(m -> m.equals(
-                "Revoked 2 pending OpenAI key(s); 0 still failing and queued"));
+                "Revoked 2 pending key(s); 0 still failing and queued"));
     }
 
     @Test

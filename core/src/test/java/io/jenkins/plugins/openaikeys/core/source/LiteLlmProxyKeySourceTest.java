@@ -88,7 +88,9 @@ class LiteLlmProxyKeySourceTest {
         assertThat(fakes.ledger.pending()).isEmpty();
         assertThat(works(key)).isEqualTo(401);
         assertThat(log.text()).contains("Minted LiteLLM key " + h.keyId() + ", alias " + h.keyAlias())
-                .contains("models gpt-4o-mini, max budget 5, proxy localhost");
+                .contains("models gpt-4o-mini, max budget 5, proxy localhost")
+                .contains("Revoked LiteLLM key " + h.keyId() + ", alias " + h.keyAlias())
+                .doesNotContain("Revoked OpenAI");
     }
 
     @Test
